@@ -1,0 +1,231 @@
+"""Command line: ``backprop-playground`` opens the window; sub-commands work headless.
+
+Sub-commands register themselves in :data:`COMMANDS` (name -> (add_arguments,
+run)); ``run`` returns the process exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from typing import Any, Callable, Sequence
+
+from . import __version__
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_INVALID = 2
+EXIT_DIVERGED = 3
+
+Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int], str]
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help_text: str, add_arguments: Callable[[argparse.ArgumentParser], None]):
+    """Register ``run(args) -> int`` as the sub-command ``name``."""
+
+    def register(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS[name] = (add_arguments, run, help_text)
+        return run
+
+    return register
+
+
+# -- configuration options shared by train, export-code and bench -------------
+def add_config_arguments(p: argparse.ArgumentParser) -> None:
+    """The options that make a :class:`~playground.core.config.TrainConfig`."""
+    from .core import config as c
+
+    g = p.add_argument_group("configuration (defaults: the seed lesson's)")
+    g.add_argument("--config", metavar="FILE", help="start from a JSON configuration or experiment file")
+    g.add_argument("--style", choices=c.STYLES, help="how the network is written (default tensors)")
+    g.add_argument("--optimizer", choices=c.OPTIMIZERS, help="default: the style's seed optimizer")
+    g.add_argument("--lr", type=str, help="learning rate, e.g. 1e-6 (default: the style's seed lr)")
+    g.add_argument("--steps", type=int, help="training steps (default 500)")
+    g.add_argument("--N", type=int, dest="N", help="samples (default 64)")
+    g.add_argument("--D-in", type=int, dest="D_in", help="input size (default 1000)")
+    g.add_argument("--H", type=int, dest="H", help="hidden size (default 100)")
+    g.add_argument("--D-out", type=int, dest="D_out", help="output size (default 10)")
+    g.add_argument("--seed", type=int, help="torch.manual_seed before the draws (default 0)")
+    g.add_argument("--device", choices=c.DEVICES, help="default auto")
+    g.add_argument("--dtype", choices=c.DTYPES, help="default float32")
+    g.add_argument("--loss", choices=c.LOSSES, help="MSE reduction (default sum, as the seed)")
+    g.add_argument("--activation", choices=c.ACTIVATIONS, help="between the layers (default none)")
+    g.add_argument("--bias", action=argparse.BooleanOptionalAction, default=None, help="default: per style")
+    g.add_argument("--mistake", choices=c.MISTAKES, help="switch on a classic mistake (default none)")
+
+
+def config_from_args(args: argparse.Namespace) -> Any:
+    """Build the configuration; raise ConfigError naming the bad field."""
+    from .core.config import ConfigError, TrainConfig, parse_lr
+
+    base: dict[str, Any] = {}
+    if getattr(args, "config", None):
+        from .core.persistence import load_config_file
+
+        base = load_config_file(args.config).to_dict()
+    style = args.style
+    if style is not None and style != base.get("style", style):
+        # a new style takes its own seed defaults unless given on the command line
+        for key in ("optimizer", "lr", "bias", "mistake"):
+            base.pop(key, None)
+    for key in ("style", "optimizer", "steps", "N", "D_in", "H", "D_out", "seed", "device",
+                "dtype", "loss", "activation", "bias", "mistake"):
+        value = getattr(args, key, None)
+        if value is not None:
+            base[key] = value
+    if args.lr is not None:
+        base["lr"] = parse_lr(args.lr)
+    try:
+        return TrainConfig(**base)
+    except TypeError as exc:  # pragma: no cover - argparse types prevent it
+        raise ConfigError("config", str(exc)) from None
+
+
+# -- train ---------------------------------------------------------------------
+def _train_arguments(p: argparse.ArgumentParser) -> None:
+    add_config_arguments(p)
+    p.add_argument("--csv", metavar="PATH", help="write step,loss for every step to PATH")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
+
+
+def summary_dict(trainer: Any, last: Any, losses_count: int, final_loss: float | None) -> dict[str, Any]:
+    stats = trainer.last_stats
+    params = []
+    if stats is not None:
+        for p in stats.params:
+            params.append(
+                {
+                    "name": p.name,
+                    "shape": list(p.shape),
+                    "weight_norm": p.weight_norm,
+                    "grad_norm": p.grad_norm,
+                    "update_ratio": p.update_ratio,
+                    "grad_mean": p.grad_mean,
+                    "grad_std": p.grad_std,
+                    "grad_max_abs": p.grad_max_abs,
+                    "step": stats.step,
+                }
+            )
+    div = last.divergence
+    return {
+        "final_loss": final_loss,
+        "steps": losses_count,
+        "steps_per_s": last.steps_per_s,
+        "elapsed_s": last.elapsed,
+        "device": last.device,
+        "diverged": div is not None,
+        "divergence": None if div is None else {
+            "step": div.step, "tensor": div.tensor, "kind": div.kind, "value": div.value,
+            "message": div.message,
+        },
+        "reason": last.reason,
+        "error": last.error,
+        "params": params,
+        "config": trainer.config.to_dict(),
+    }
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from .core.config import ConfigError
+    from .core.loop import Trainer
+    from .core.threads import set_threads
+
+    try:
+        cfg = config_from_args(args)
+        threads = set_threads(args.threads)
+        trainer = Trainer(cfg)
+    except ConfigError as exc:
+        print(f"invalid configuration: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    csv_file = None
+    writer = None
+    if args.csv:
+        try:
+            csv_file = open(args.csv, "w", newline="", encoding="utf-8")
+        except OSError as exc:
+            print(f"error: cannot write --csv {args.csv}: {exc.strerror}", file=sys.stderr)
+            return EXIT_ERROR
+        writer = csv.writer(csv_file)
+        writer.writerow(["step", "loss"])
+    show_progress = not args.json and sys.stderr.isatty()
+    last = None
+    count = 0
+    final_loss = None
+    shown = 0.0
+    try:
+        for batch in trainer.batches():
+            last = batch
+            if len(batch.losses):
+                count += len(batch.losses)
+                final_loss = float(batch.losses[-1])
+                if writer is not None:
+                    writer.writerows((int(s), repr(float(v))) for s, v in zip(batch.steps, batch.losses))
+            now = time.monotonic()
+            if show_progress and now - shown > 0.2:
+                shown = now
+                print(f"\rstep {batch.step}/{batch.total}  loss {final_loss!s:<24}  "
+                      f"{batch.steps_per_s:,.0f} steps/s", end="", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        if csv_file is not None:
+            csv_file.close()
+    if show_progress:
+        print(file=sys.stderr)
+    assert last is not None
+    summary = summary_dict(trainer, last, count, final_loss)
+    summary["threads"] = threads
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(f"style {cfg.style}, optimizer {cfg.optimizer}, lr {cfg.lr:g}, device {last.device}, "
+              f"{threads} thread(s)")
+        print(f"{count} steps in {last.elapsed:.2f} s: {last.steps_per_s:,.0f} steps/s; final loss {final_loss!r}")
+    if last.divergence is not None:
+        print(f"run {last.divergence.message}", file=sys.stderr)
+        return EXIT_DIVERGED
+    if last.error is not None:
+        print(f"run failed: {last.error}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+COMMANDS["train"] = (_train_arguments, run_train, "train headless and write the losses")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backprop-playground",
+        description="Watch a two-layer network learn by back-propagation. "
+        "Without a sub-command the window opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (add_arguments, _run, help_text) in COMMANDS.items():
+        add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from .gui.app import run_app
+
+        return run_app()
+    _add, run, _help = COMMANDS[args.command]
+    return run(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

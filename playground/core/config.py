@@ -1,0 +1,287 @@
+"""The training configuration: one frozen, validated dataclass.
+
+Every run, every saved experiment and every generated script starts from a
+:class:`TrainConfig`.  Construction validates every field, so an instance that
+exists is one the core can train; a bad value raises :class:`ConfigError` whose
+message names the field and the allowed values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+STYLES = ("numpy", "tensors", "sequential", "module")
+OPTIMIZERS = ("sgd-manual", "sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+DTYPES = ("float32", "float64")
+LOSSES = ("sum", "mean")
+ACTIVATIONS = ("none", "relu", "tanh", "sigmoid")
+#: Classic mistakes a teacher can switch on; each changes the run and the code.
+MISTAKES = ("none", "no-zero-grad", "update-outside-no-grad")
+
+STYLE_LABELS = {
+    "numpy": "NumPy by hand",
+    "tensors": "Raw tensors + autograd",
+    "sequential": "nn.Sequential + optimizer",
+    "module": "nn.Module subclass",
+}
+
+#: The seed lesson's defaults per style: (optimizer, lr, bias).
+STYLE_DEFAULTS: dict[str, tuple[str, float, bool]] = {
+    "numpy": ("sgd-manual", 1e-6, False),
+    "tensors": ("sgd-manual", 1e-6, False),
+    "sequential": ("adam", 1e-4, True),
+    "module": ("adam", 1e-4, False),
+}
+
+#: Upper bound of each size field; the memory guard applies on top of it.
+MAX_SIZE = 1 << 20
+MAX_STEPS = 1 << 40
+MAX_SEED = (1 << 63) - 1
+SIZE_FIELDS = ("N", "D_in", "H", "D_out")
+
+log = logging.getLogger(__name__)
+
+
+class ConfigError(ValueError):
+    """A configuration value is invalid; ``field`` names the culprit."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+
+
+def allowed_optimizers(style: str) -> tuple[str, ...]:
+    """Optimizers that can train ``style`` (NumPy has no autograd or torch.optim)."""
+    return ("sgd-manual",) if style == "numpy" else OPTIMIZERS
+
+
+def allowed_mistakes(style: str, optimizer: str) -> tuple[str, ...]:
+    """Mistakes that make sense for a style/optimizer pair."""
+    if style == "numpy":
+        return ("none",)
+    if optimizer == "sgd-manual":
+        return MISTAKES
+    return ("none", "no-zero-grad")
+
+
+def _bytes_per(dtype: str) -> int:
+    return 8 if dtype == "float64" else 4
+
+
+def estimated_bytes(cfg: TrainConfig) -> int:
+    """Rough peak memory of a run: data, activations, parameters and their companions.
+
+    Parameters are counted six times over: the weights, their gradients, up to
+    two optimizer buffers, and the snapshot the loop keeps to locate a divergence.
+    """
+    n, d_in, h, d_out = cfg.N, cfg.D_in, cfg.H, cfg.D_out
+    params = d_in * h + h * d_out + (h + d_out if cfg.bias else 0)
+    data = n * d_in + n * d_out
+    activations = 4 * n * h + 3 * n * d_out
+    return (data + activations + 6 * params) * _bytes_per(cfg.dtype)
+
+
+def memory_budget(device: str) -> int:
+    """Bytes a run may use on ``device``: half of what the machine has."""
+    if device == "cuda":
+        try:
+            import torch
+
+            if torch.cuda.is_available():
+                free, _total = torch.cuda.mem_get_info()
+                return int(free * 0.8)
+        except Exception:  # noqa: BLE001 - no usable CUDA: fall back to host memory
+            pass
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 8 << 30
+    return total // 2
+
+
+def _check_int(name: str, value: Any, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise ConfigError(name, f"must be a whole number from {lo} to {hi}, got {value!r}")
+    if not lo <= value <= hi:
+        raise ConfigError(name, f"must be from {lo} to {hi}, got {value}")
+    return value
+
+
+def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise ConfigError(name, f"must be one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that defines a training run.
+
+    Defaults are the seed lesson's; ``optimizer``, ``lr`` and ``bias`` left as
+    ``None`` take the chosen style's seed defaults (see :data:`STYLE_DEFAULTS`).
+    """
+
+    N: int = 64
+    D_in: int = 1000
+    H: int = 100
+    D_out: int = 10
+    style: str = "tensors"
+    optimizer: str = None  # type: ignore[assignment]
+    lr: float = None  # type: ignore[assignment]
+    steps: int = 500
+    seed: int = 0
+    device: str = "auto"
+    dtype: str = "float32"
+    loss: str = "sum"
+    activation: str = "none"
+    bias: bool = None  # type: ignore[assignment]
+    mistake: str = "none"
+    #: Skip the memory guard (tests only; the GUI and CLI always keep it).
+    check_memory: bool = field(default=True, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        style = _check_choice("style", self.style, STYLES)
+        d_opt, d_lr, d_bias = STYLE_DEFAULTS[style]
+        for name in SIZE_FIELDS:
+            set_(self, name, _check_int(name, getattr(self, name), 1, MAX_SIZE))
+        set_(self, "steps", _check_int("steps", self.steps, 1, MAX_STEPS))
+        set_(self, "seed", _check_int("seed", self.seed, 0, MAX_SEED))
+        optimizer = d_opt if self.optimizer is None else self.optimizer
+        _check_choice("optimizer", optimizer, OPTIMIZERS)
+        if optimizer not in allowed_optimizers(style):
+            raise ConfigError(
+                "optimizer",
+                f"the {style} style has no autograd, so it supports only "
+                f"{', '.join(allowed_optimizers(style))}; got {optimizer!r}",
+            )
+        set_(self, "optimizer", optimizer)
+        lr = d_lr if self.lr is None else self.lr
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)):
+            raise ConfigError("lr", f"must be a number greater than 0, got {lr!r}")
+        lr = float(lr)
+        if not math.isfinite(lr) or lr <= 0:
+            raise ConfigError("lr", f"must be a finite number greater than 0, got {lr!r}")
+        set_(self, "lr", lr)
+        _check_choice("device", self.device, DEVICES)
+        if style == "numpy" and self.device not in ("auto", "cpu"):
+            raise ConfigError("device", f"the numpy style runs on the CPU only; got {self.device!r}")
+        _check_choice("dtype", self.dtype, DTYPES)
+        _check_choice("loss", self.loss, LOSSES)
+        _check_choice("activation", self.activation, ACTIVATIONS)
+        bias = d_bias if self.bias is None else self.bias
+        if not isinstance(bias, bool):
+            raise ConfigError("bias", f"must be true or false, got {bias!r}")
+        set_(self, "bias", bias)
+        _check_choice("mistake", self.mistake, MISTAKES)
+        if self.mistake not in allowed_mistakes(style, optimizer):
+            raise ConfigError(
+                "mistake",
+                f"{self.mistake!r} does not apply to the {style} style with {optimizer}; "
+                f"choose one of {', '.join(allowed_mistakes(style, optimizer))}",
+            )
+        if self.check_memory:
+            need = estimated_bytes(self)
+            budget = memory_budget(self.device)
+            if need > budget:
+                raise ConfigError(
+                    "size",
+                    f"N={self.N}, D_in={self.D_in}, H={self.H}, D_out={self.D_out} needs "
+                    f"about {need / 2**30:.1f} GiB, more than the {budget / 2**30:.1f} GiB "
+                    "this machine can give a run; make the sizes smaller",
+                )
+
+    # -- conveniences -------------------------------------------------------
+    def replace(self, **changes: Any) -> TrainConfig:
+        """A copy with ``changes`` applied (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def with_style(self, style: str) -> TrainConfig:
+        """Switch style and take that style's seed optimizer, lr and bias."""
+        d_opt, d_lr, d_bias = STYLE_DEFAULTS[_check_choice("style", style, STYLES)]
+        return dataclasses.replace(
+            self, style=style, optimizer=d_opt, lr=d_lr, bias=d_bias, mistake="none"
+        )
+
+    def resolved_device(self) -> str:
+        """The concrete device ``auto`` stands for on this machine."""
+        if self.device != "auto":
+            return self.device
+        if self.style == "numpy":
+            return "cpu"
+        import torch
+
+        if torch.cuda.is_available():
+            return "cuda"
+        mps = getattr(torch.backends, "mps", None)
+        if mps is not None and mps.is_available():
+            return "mps"
+        return "cpu"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able fields (the test-only memory switch left out)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.compare}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TrainConfig:
+        """Build from a mapping; unknown keys are ignored with a warning."""
+        if not isinstance(data, Mapping):
+            raise ConfigError("config", f"must be a JSON object, got {type(data).__name__}")
+        known = {f.name for f in dataclasses.fields(cls) if f.compare}
+        unknown = sorted(str(k) for k in data if k not in known)
+        if unknown:
+            log.warning("ignoring unknown configuration keys: %s", ", ".join(unknown))
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    @classmethod
+    def from_json(cls, text: str) -> TrainConfig:
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, UnicodeDecodeError, TypeError) as exc:
+            raise ConfigError("config", f"is not valid JSON ({exc})") from None
+        return cls.from_dict(data)
+
+
+def parse_lr(text: str) -> float:
+    """Parse a typed learning rate such as ``1e-4``; raise :class:`ConfigError`."""
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise ConfigError("lr", f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError("lr", f"must be a finite number greater than 0, got {text!r}")
+    return value
+
+
+def available_devices() -> list[tuple[str, str]]:
+    """(device, label) for each device torch can use here; the CPU always first."""
+    import torch
+
+    found = [("cpu", "CPU")]
+    if torch.cuda.is_available():
+        found.append(("cuda", f"CUDA: {torch.cuda.get_device_name(0)}"))
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        found.append(("mps", "Apple GPU (MPS)"))
+    return found
+
+
+def check_device(cfg: TrainConfig) -> str:
+    """The concrete device for ``cfg``; :class:`ConfigError` if it is not present here."""
+    device = cfg.resolved_device()
+    if device not in {d for d, _ in available_devices()}:
+        raise ConfigError("device", f"{device} is not available on this machine; use auto or cpu")
+    return device

@@ -1,0 +1,374 @@
+"""The training loop: a generator that hands results back in batches by time.
+
+A :class:`Trainer` owns one run.  :meth:`Trainer.batches` trains on whatever
+thread iterates it and yields a :class:`Batch` about every ``batch_seconds``:
+step numbers and losses as NumPy arrays, gradient statistics, and whether the
+run ended.  Between steps it applies commands (a new learning rate, stop) sent
+with :meth:`Trainer.set_lr` / :meth:`Trainer.request_stop` from any thread or
+with ``generator.send(SetLR(...))``.
+
+Losses stay on the device during a batch and come back once per batch, so on a
+GPU the loop does not force a host sync every step.  A non-finite loss, gradient
+or weight is detected at the end of the batch; the batch is then replayed from a
+snapshot one checked step at a time to name the first step and tensor that went
+bad.  Errors inside a step end the run with a message, never an exception.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Generator, Iterator
+
+import numpy as np
+import torch
+
+from .config import TrainConfig, check_device
+from .gradstats import StepStats, param_stats
+from .models import Runner, build_runner
+
+#: Most steps kept on the device before a batch is handed back regardless of time.
+MAX_BATCH_STEPS = 8192
+
+
+@dataclass(frozen=True)
+class SetLR:
+    """Command: use this learning rate from the next step on (the model is kept)."""
+
+    lr: float
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Command: end the run after the current step."""
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Where a run first produced a non-finite number."""
+
+    step: int
+    tensor: str  # "loss", or a parameter name
+    kind: str  # "loss", "gradient" or "weight"
+    value: str  # "nan" or "inf"
+
+    @property
+    def message(self) -> str:
+        if self.kind == "loss":
+            what = f"the loss became {self.value}"
+        elif self.kind == "gradient":
+            what = f"the gradient of {self.tensor} became {self.value}"
+        else:
+            what = f"{self.tensor} became {self.value} in the update"
+        return f"diverged at step {self.step}: {what}"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one stretch of training produced; plain data only."""
+
+    steps: np.ndarray  # int64 step numbers, from 0
+    losses: np.ndarray  # float64, loss computed before that step's update
+    stats: tuple[StepStats, ...]
+    lr_changes: tuple[tuple[int, float], ...]  # (first step using it, lr)
+    step: int  # steps done after this batch
+    total: int
+    elapsed: float  # seconds spent training in this run so far
+    device: str
+    done: bool = False  # the run ended: completed, stopped, diverged or failed
+    reason: str = "running"  # running | paused | completed | stopped | diverged | error
+    divergence: Divergence | None = None
+    error: str | None = None
+
+    @property
+    def steps_per_s(self) -> float:
+        return self.step / self.elapsed if self.elapsed > 0 else 0.0
+
+
+def _nonfinite(t: Any) -> str | None:
+    """'nan' or 'inf' when ``t`` holds one (NaN reported first), else None."""
+    t = torch.as_tensor(t)
+    if bool(torch.isnan(t).any()):
+        return "nan"
+    if bool(torch.isinf(t).any()):
+        return "inf"
+    return None
+
+
+def describe_error(exc: BaseException, device: str) -> str:
+    """A plain-words message for an exception raised inside a step."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, torch.OutOfMemoryError) or "out of memory" in text.lower():
+        return f"out of memory on {device}: make N, D_in or H smaller ({text})"
+    if isinstance(exc, MemoryError):
+        return f"out of memory on {device}: make N, D_in or H smaller"
+    return f"{type(exc).__name__}: {text}"
+
+
+@dataclass
+class _Pending:
+    lr_changes: list[tuple[int, float]] = field(default_factory=list)
+    stop: bool = False
+
+
+class Trainer:
+    """One training run: data, model, optimizer, progress and the command queue."""
+
+    def __init__(self, config: TrainConfig, runner: Runner | None = None) -> None:
+        self.config = config
+        self.runner = runner if runner is not None else build_runner(config, check_device(config))
+        self.device = self.runner.device
+        self.step = 0
+        self.lr = config.lr
+        self.elapsed = 0.0
+        self.ended = False
+        self.last_stats: StepStats | None = None
+        self._stats_time = -math.inf
+        self._commands: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._stop = threading.Event()
+
+    # -- commands (thread-safe) ---------------------------------------------
+    def set_lr(self, lr: float) -> None:
+        """Apply ``lr`` from the next step on; ignored unless finite and > 0."""
+        if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0:
+            self._commands.put(SetLR(float(lr)))
+
+    def request_stop(self) -> None:
+        """End the run after the step in progress."""
+        self._stop.set()
+
+    def _take_commands(self, pending: _Pending, extra: Any = None) -> None:
+        items = [extra] if extra is not None else []
+        while not self._commands.empty():
+            items.append(self._commands.get_nowait())
+        for cmd in items:
+            if isinstance(cmd, SetLR) and cmd.lr != self.lr:
+                self.lr = cmd.lr
+                self.runner.set_lr(cmd.lr)
+                pending.lr_changes.append((self.step, cmd.lr))
+            elif isinstance(cmd, Stop):
+                pending.stop = True
+        if self._stop.is_set():
+            pending.stop = True
+
+    # -- the loop -------------------------------------------------------------
+    def run_all(self, **kwargs: Any) -> Iterator[Batch]:
+        """Iterate :meth:`batches` to the end (convenience for scripts and tests)."""
+        yield from self.batches(**kwargs)
+
+    def batches(
+        self,
+        max_steps: int | None = None,
+        batch_seconds: float = 0.05,
+        stats_every: int | None = None,
+        stats_seconds: float | None = 0.3,
+    ) -> Generator[Batch, Any, None]:
+        """Train, yielding a :class:`Batch` about every ``batch_seconds``.
+
+        ``max_steps`` limits this call (a single step, say); the run keeps its
+        state, so another call continues where this one stopped.  Gradient
+        statistics are taken on the last step of this call, at most every
+        ``stats_seconds`` (they cost a few milliseconds, so a few per second keeps
+        them under 2% of the run), and every ``stats_every`` steps if given.
+        """
+        total = self.config.steps
+        end = total if max_steps is None else min(total, self.step + max(0, max_steps))
+        runner = self.runner
+        sent: Any = None
+        while not self.ended:
+            pending = _Pending()
+            self._take_commands(pending, sent)
+            sent = None
+            if pending.stop or self.step >= end:
+                reason = "stopped" if pending.stop else ("completed" if self.step >= total else "paused")
+                if reason != "paused":
+                    self.ended = True
+                yield self._batch([], [], pending, reason=reason)
+                return
+            batch = self._train_batch(runner, end, batch_seconds, stats_every, stats_seconds, pending)
+            sent = yield batch
+            if batch.reason in ("paused",):
+                return
+
+    def _train_batch(
+        self,
+        runner: Runner,
+        end: int,
+        batch_seconds: float,
+        stats_every: int | None,
+        stats_seconds: float | None,
+        pending: _Pending,
+    ) -> Batch:
+        start_step = self.step
+        snap = runner.snapshot()
+        losses: list[Any] = []
+        stats: list[StepStats] = []
+        t0 = time.perf_counter()
+        deadline = t0 + batch_seconds
+        error: str | None = None
+        try:
+            while True:
+                s = self.step
+                if s != start_step:
+                    self._take_commands(pending)
+                    if pending.stop:
+                        break
+                now = time.perf_counter()
+                final = s + 1 >= end
+                last = final or len(losses) + 1 >= MAX_BATCH_STEPS or now >= deadline
+                want = (
+                    final
+                    or (stats_every is not None and stats_every > 0 and s % stats_every == 0)
+                    or (stats_seconds is not None and now - self._stats_time >= stats_seconds)
+                )
+                loss = runner.forward_backward()
+                if want:
+                    before = [(n, p.detach().clone()) for n, p in runner.named_params()]
+                    grads = [None if g is None else g.detach().clone() for _, g in runner.named_grads()]
+                runner.update()
+                losses.append(loss)
+                self.step = s + 1
+                if want:
+                    self._stats_time = now
+                    after = dict(runner.named_params())
+                    stats.append(
+                        StepStats(
+                            s,
+                            self.lr,
+                            tuple(param_stats(n, b, g, after[n]) for (n, b), g in zip(before, grads)),
+                        )
+                    )
+                if last:
+                    break
+        except Exception as exc:  # noqa: BLE001 - any failure ends the run with a message
+            error = describe_error(exc, self.device)
+        loss_arr = runner.losses_to_numpy(losses) if error is None else self._safe_losses(runner, losses)
+        self.elapsed += time.perf_counter() - t0
+        if error is not None:
+            self.ended = True
+            return self._batch(loss_arr, stats, pending, reason="error", start=start_step, error=error)
+        if not np.all(np.isfinite(loss_arr)) or not self._params_finite(runner):
+            return self._locate_divergence(runner, snap, start_step, len(losses), pending, stats)
+        if stats:
+            self.last_stats = stats[-1]
+        if pending.stop:
+            self.ended = True
+            reason = "stopped"
+        elif self.step >= self.config.steps:
+            self.ended = True
+            reason = "completed"
+        elif self.step >= end:
+            reason = "paused"
+        else:
+            reason = "running"
+        return self._batch(loss_arr, stats, pending, reason=reason, start=start_step)
+
+    @staticmethod
+    def _safe_losses(runner: Runner, losses: list[Any]) -> np.ndarray:
+        try:
+            return runner.losses_to_numpy(losses)
+        except Exception:  # noqa: BLE001 - the device may be unusable after an error
+            return np.full(len(losses), np.nan)
+
+    @staticmethod
+    def _params_finite(runner: Runner) -> bool:
+        flags = [torch.isfinite(p.detach()).all() for _, p in runner.named_params()]
+        return bool(torch.stack(flags).all())
+
+    def _locate_divergence(
+        self,
+        runner: Runner,
+        snap: Any,
+        start_step: int,
+        count: int,
+        pending: _Pending,
+        stats: list[StepStats],
+    ) -> Batch:
+        """Replay the batch step by step from ``snap`` to find the first bad tensor."""
+        runner.restore(snap)
+        changes = dict(pending.lr_changes)
+        self.step = start_step
+        losses: list[float] = []
+        found: Divergence | None = None
+        for s in range(start_step, start_step + count):
+            if s in changes and s != start_step:
+                runner.set_lr(changes[s])
+            loss = runner.forward_backward()
+            losses.append(float(loss))
+            self.step = s + 1
+            bad = _nonfinite(loss)
+            if bad:
+                found = Divergence(s, "loss", "loss", bad)
+                break
+            for name, g in runner.named_grads():
+                bad = None if g is None else _nonfinite(g)
+                if bad:
+                    found = Divergence(s, name, "gradient", bad)
+                    break
+            if found:
+                break
+            runner.update()
+            for name, p in runner.named_params():
+                bad = _nonfinite(p.detach())
+                if bad:
+                    found = Divergence(s, name, "weight", bad)
+                    break
+            if found:
+                break
+        if found is None:  # replay disagreed with the first pass (non-deterministic device)
+            found = Divergence(self.step - 1, "loss", "loss", "nan")
+        self.ended = True
+        kept = tuple(st for st in stats if st.step <= found.step)
+        if kept:
+            self.last_stats = kept[-1]
+        return self._batch(
+            np.asarray(losses, dtype=np.float64),
+            list(kept),
+            pending,
+            reason="diverged",
+            start=start_step,
+            divergence=found,
+        )
+
+    def _batch(
+        self,
+        losses: Any,
+        stats: list[StepStats],
+        pending: _Pending,
+        *,
+        reason: str,
+        start: int | None = None,
+        divergence: Divergence | None = None,
+        error: str | None = None,
+    ) -> Batch:
+        loss_arr = np.asarray(losses, dtype=np.float64)
+        first = self.step - len(loss_arr) if start is None else start
+        return Batch(
+            steps=np.arange(first, first + len(loss_arr), dtype=np.int64),
+            losses=loss_arr,
+            stats=tuple(stats),
+            lr_changes=tuple(pending.lr_changes),
+            step=self.step,
+            total=self.config.steps,
+            elapsed=self.elapsed,
+            device=self.device,
+            done=reason in ("completed", "stopped", "diverged", "error"),
+            reason=reason,
+            divergence=divergence,
+            error=error,
+        )
+
+
+def train(config: TrainConfig, **kwargs: Any) -> tuple[np.ndarray, Batch]:
+    """Run ``config`` to the end; return all losses and the last batch."""
+    trainer = Trainer(config)
+    chunks = []
+    last: Batch | None = None
+    for batch in trainer.batches(**kwargs):
+        chunks.append(batch.losses)
+        last = batch
+    assert last is not None
+    return np.concatenate(chunks) if chunks else np.empty(0), last

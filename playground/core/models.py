@@ -1,0 +1,374 @@
+"""The four ways the lesson trains its two-layer network, one runner per style.
+
+Each runner owns the data and the weights of one run and performs a training
+step in two halves, so that the loop can read the gradients in between:
+
+* :meth:`forward_backward` computes the prediction, the loss and the gradients
+  (zeroing stale gradients first where the lesson's optimizer loop does), and
+  returns the loss;
+* :meth:`update` changes the weights (and zeroes the gradients afterwards where
+  the lesson's manual loop does).
+
+Together the two halves run exactly the statements of the lesson's script in
+the lesson's order, so a run gives the same loss at every step as the script.
+Random draws follow the lesson too: after ``torch.manual_seed(seed)``, ``x``,
+then ``y``, then the weights.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from .config import TrainConfig
+
+TORCH_DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+def draw_data(cfg: TrainConfig) -> tuple[torch.Tensor, torch.Tensor]:
+    """Seed the global generator and draw ``x`` then ``y`` on the CPU, as the lesson does."""
+    torch.manual_seed(cfg.seed)
+    dtype = TORCH_DTYPES[cfg.dtype]
+    x = torch.randn(cfg.N, cfg.D_in, dtype=dtype)
+    y = torch.randn(cfg.N, cfg.D_out, dtype=dtype)
+    return x, y
+
+
+def make_optimizer(name: str, params: list[torch.Tensor], lr: float) -> torch.optim.Optimizer:
+    """A ``torch.optim`` optimizer with default arguments (momentum: 0.9)."""
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=lr)
+    if name == "momentum":
+        return torch.optim.SGD(params, lr=lr, momentum=0.9)
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr)
+    if name == "adamw":
+        return torch.optim.AdamW(params, lr=lr)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr)
+    if name == "adagrad":
+        return torch.optim.Adagrad(params, lr=lr)
+    raise ValueError(f"no torch.optim optimizer for {name!r}")
+
+
+TORCH_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "relu": torch.relu,
+    "tanh": torch.tanh,
+    "sigmoid": torch.sigmoid,
+}
+ACTIVATION_MODULES: dict[str, type[torch.nn.Module]] = {
+    "relu": torch.nn.ReLU,
+    "tanh": torch.nn.Tanh,
+    "sigmoid": torch.nn.Sigmoid,
+}
+
+
+class TwoLayerNet(torch.nn.Module):
+    """The lesson's ``nn.Module`` subclass (with an optional activation between layers)."""
+
+    def __init__(
+        self,
+        D_in: int,
+        H: int,
+        D_out: int,
+        bias: bool = False,
+        activation: str = "none",
+        dtype: torch.dtype | None = None,
+    ) -> None:
+        super().__init__()
+        self.linear1 = torch.nn.Linear(D_in, H, bias=bias, dtype=dtype)
+        self.linear2 = torch.nn.Linear(H, D_out, bias=bias, dtype=dtype)
+        self.act = TORCH_ACTIVATIONS.get(activation)
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        h = self.linear1(X)
+        if self.act is not None:
+            h = self.act(h)
+        return self.linear2(h)
+
+
+class Runner:
+    """Common interface of the four styles (see the module docstring)."""
+
+    device: str
+    lr: float
+
+    def forward_backward(self) -> Any:
+        raise NotImplementedError
+
+    def update(self) -> None:
+        raise NotImplementedError
+
+    def set_lr(self, lr: float) -> None:
+        self.lr = lr
+
+    def named_params(self) -> list[tuple[str, torch.Tensor]]:
+        """Current weights as tensors (NumPy arrays are shared, not copied)."""
+        raise NotImplementedError
+
+    def named_grads(self) -> list[tuple[str, torch.Tensor | None]]:
+        """Gradients of the last :meth:`forward_backward`, in parameter order."""
+        raise NotImplementedError
+
+    def snapshot(self) -> Any:
+        raise NotImplementedError
+
+    def restore(self, snap: Any) -> None:
+        raise NotImplementedError
+
+    def losses_to_numpy(self, losses: list[Any]) -> np.ndarray:
+        raise NotImplementedError
+
+
+class TorchRunner(Runner):
+    """Shared machinery of the three torch styles."""
+
+    def __init__(self, cfg: TrainConfig, device: str) -> None:
+        self.cfg = cfg
+        self.device = device
+        self.lr = cfg.lr
+        self.manual = cfg.optimizer == "sgd-manual"
+        self.zero_grads = cfg.mistake != "no-zero-grad"
+        self.guard_update = cfg.mistake != "update-outside-no-grad"
+        self.optimizer: torch.optim.Optimizer | None = None
+
+    def _params(self) -> list[torch.Tensor]:
+        return [p for _, p in self.named_params()]
+
+    def named_grads(self) -> list[tuple[str, torch.Tensor | None]]:
+        return [(n, p.grad) for n, p in self.named_params()]
+
+    def set_lr(self, lr: float) -> None:
+        self.lr = lr
+        if self.optimizer is not None:
+            for group in self.optimizer.param_groups:
+                group["lr"] = lr
+
+    def _manual_update(self) -> None:
+        """``w -= lr * w.grad`` for every weight, then ``w.grad.zero_()``."""
+        params = self._params()
+        if self.guard_update:
+            with torch.no_grad():
+                for p in params:
+                    p -= self.lr * p.grad
+        else:
+            for p in params:  # the mistake: autograd refuses an in-place change of a leaf
+                p -= self.lr * p.grad
+        if self.zero_grads:
+            for p in params:
+                p.grad.zero_()
+
+    def snapshot(self) -> Any:
+        weights = [p.detach().clone() for p in self._params()]
+        opt = copy.deepcopy(self.optimizer.state_dict()) if self.optimizer is not None else None
+        grads = [None if p.grad is None else p.grad.detach().clone() for p in self._params()]
+        return weights, grads, opt, self.lr
+
+    def restore(self, snap: Any) -> None:
+        weights, grads, opt, lr = snap
+        with torch.no_grad():
+            for p, w, g in zip(self._params(), weights, grads):
+                p.copy_(w)
+                p.grad = None if g is None else g.clone()
+        if opt is not None and self.optimizer is not None:
+            self.optimizer.load_state_dict(copy.deepcopy(opt))
+        self.set_lr(lr)
+
+    def losses_to_numpy(self, losses: list[Any]) -> np.ndarray:
+        if not losses:
+            return np.empty(0, dtype=np.float64)
+        return torch.stack(losses).to("cpu", torch.float64).numpy()
+
+
+class TensorsRunner(TorchRunner):
+    """Raw tensors with ``requires_grad``: ``x.mm(w1).mm(w2)`` and autograd."""
+
+    def __init__(self, cfg: TrainConfig, device: str) -> None:
+        super().__init__(cfg, device)
+        dtype = TORCH_DTYPES[cfg.dtype]
+        x, y = draw_data(cfg)
+        w1 = torch.randn(cfg.D_in, cfg.H, dtype=dtype)
+        w2 = torch.randn(cfg.H, cfg.D_out, dtype=dtype)
+        self.x, self.y = x.to(device), y.to(device)
+        self.w1 = w1.to(device).requires_grad_()
+        self.w2 = w2.to(device).requires_grad_()
+        self.b1 = self.b2 = None
+        if cfg.bias:
+            self.b1 = torch.zeros(cfg.H, dtype=dtype, device=device, requires_grad=True)
+            self.b2 = torch.zeros(cfg.D_out, dtype=dtype, device=device, requires_grad=True)
+        self.act = TORCH_ACTIVATIONS.get(cfg.activation)
+        self.mean = cfg.loss == "mean"
+        if not self.manual:
+            self.optimizer = make_optimizer(cfg.optimizer, self._params(), cfg.lr)
+
+    def named_params(self) -> list[tuple[str, torch.Tensor]]:
+        out = [("w1", self.w1), ("w2", self.w2)]
+        if self.b1 is not None and self.b2 is not None:
+            out += [("b1", self.b1), ("b2", self.b2)]
+        return out
+
+    def forward_backward(self) -> torch.Tensor:
+        h = self.x.mm(self.w1)
+        if self.b1 is not None:
+            h = h + self.b1
+        if self.act is not None:
+            h = self.act(h)
+        y_pred = h.mm(self.w2)
+        if self.b2 is not None:
+            y_pred = y_pred + self.b2
+        sq = (y_pred - self.y).pow(2)
+        loss = sq.mean() if self.mean else sq.sum()
+        if self.optimizer is not None and self.zero_grads:
+            self.optimizer.zero_grad()
+        loss.backward()
+        return loss.detach()
+
+    def update(self) -> None:
+        if self.optimizer is None:
+            self._manual_update()
+        else:
+            self.optimizer.step()
+
+
+class ModelRunner(TorchRunner):
+    """``nn.Sequential`` or the ``nn.Module`` subclass, with ``MSELoss``."""
+
+    def __init__(self, cfg: TrainConfig, device: str) -> None:
+        super().__init__(cfg, device)
+        dtype = TORCH_DTYPES[cfg.dtype]
+        x, y = draw_data(cfg)
+        if cfg.style == "sequential":
+            layers: list[torch.nn.Module] = [torch.nn.Linear(cfg.D_in, cfg.H, bias=cfg.bias, dtype=dtype)]
+            if cfg.activation != "none":
+                layers.append(ACTIVATION_MODULES[cfg.activation]())
+            layers.append(torch.nn.Linear(cfg.H, cfg.D_out, bias=cfg.bias, dtype=dtype))
+            model: torch.nn.Module = torch.nn.Sequential(*layers)
+        else:
+            model = TwoLayerNet(cfg.D_in, cfg.H, cfg.D_out, cfg.bias, cfg.activation, dtype)
+        self.model = model.to(device)
+        self.x, self.y = x.to(device), y.to(device)
+        self.loss_fn = torch.nn.MSELoss(reduction=cfg.loss)
+        self._named = list(self.model.named_parameters())
+        if not self.manual:
+            self.optimizer = make_optimizer(cfg.optimizer, list(self.model.parameters()), cfg.lr)
+
+    def named_params(self) -> list[tuple[str, torch.Tensor]]:
+        return self._named
+
+    def forward_backward(self) -> torch.Tensor:
+        y_pred = self.model(self.x)
+        loss = self.loss_fn(y_pred, self.y)
+        if self.optimizer is not None and self.zero_grads:
+            self.optimizer.zero_grad()
+        loss.backward()
+        return loss.detach()
+
+    def update(self) -> None:
+        if self.optimizer is None:
+            self._manual_update()
+        else:
+            self.optimizer.step()
+
+
+def _np_activation(name: str) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray, np.ndarray], np.ndarray]]:
+    """(f, df) where df(h, f(h)) is the derivative at h, for the NumPy style."""
+    if name == "relu":
+        return (lambda h: np.maximum(h, 0)), (lambda h, a: (h > 0).astype(h.dtype))
+    if name == "tanh":
+        return np.tanh, (lambda h, a: 1 - a * a)
+    if name == "sigmoid":
+        return (lambda h: 1 / (1 + np.exp(-h))), (lambda h, a: a * (1 - a))
+    return (lambda h: h), (lambda h, a: np.ones_like(h))
+
+
+class NumpyRunner(Runner):
+    """The network by hand in NumPy: forward and backward passes written out."""
+
+    device = "cpu"
+
+    def __init__(self, cfg: TrainConfig, device: str = "cpu") -> None:
+        self.cfg = cfg
+        self.lr = cfg.lr
+        x, y = draw_data(cfg)
+        w1 = torch.randn(cfg.D_in, cfg.H, dtype=TORCH_DTYPES[cfg.dtype])
+        w2 = torch.randn(cfg.H, cfg.D_out, dtype=TORCH_DTYPES[cfg.dtype])
+        self.x, self.y = x.numpy(), y.numpy()
+        self.params: dict[str, np.ndarray] = {"w1": w1.numpy(), "w2": w2.numpy()}
+        if cfg.bias:
+            self.params["b1"] = np.zeros(cfg.H, dtype=self.x.dtype)
+            self.params["b2"] = np.zeros(cfg.D_out, dtype=self.x.dtype)
+        self.act, self.dact = _np_activation(cfg.activation)
+        self.mean = cfg.loss == "mean"
+        self.grads: dict[str, np.ndarray] = {}
+
+    def forward(self, params: dict[str, np.ndarray]) -> tuple[float, dict[str, np.ndarray]]:
+        """Loss and the intermediate values the backward pass needs."""
+        h = self.x.dot(params["w1"])
+        if "b1" in params:
+            h = h + params["b1"]
+        h_act = self.act(h)
+        y_pred = h_act.dot(params["w2"])
+        if "b2" in params:
+            y_pred = y_pred + params["b2"]
+        diff = y_pred - self.y
+        loss = np.square(diff).mean() if self.mean else np.square(diff).sum()
+        return float(loss), {"h": h, "h_act": h_act, "diff": diff}
+
+    def backward(self, params: dict[str, np.ndarray], cache: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Gradients of the loss by the chain rule, written out by hand."""
+        diff = cache["diff"]
+        grad_y_pred = 2.0 * diff
+        if self.mean:
+            grad_y_pred = grad_y_pred / diff.size
+        grads = {"w2": cache["h_act"].T.dot(grad_y_pred)}
+        grad_h_act = grad_y_pred.dot(params["w2"].T)
+        grad_h = grad_h_act * self.dact(cache["h"], cache["h_act"])
+        grads["w1"] = self.x.T.dot(grad_h)
+        if "b1" in params:
+            grads["b1"] = grad_h.sum(axis=0)
+            grads["b2"] = grad_y_pred.sum(axis=0)
+        return {name: grads[name] for name in params}
+
+    def forward_backward(self) -> float:
+        # A diverging run overflows on purpose: report it through the loss, not warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss, cache = self.forward(self.params)
+            self.grads = self.backward(self.params, cache)
+        return loss
+
+    def update(self) -> None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            for name, w in self.params.items():
+                w -= self.lr * self.grads[name]
+
+    def named_params(self) -> list[tuple[str, torch.Tensor]]:
+        return [(n, torch.from_numpy(w)) for n, w in self.params.items()]
+
+    def named_grads(self) -> list[tuple[str, torch.Tensor | None]]:
+        return [(n, torch.from_numpy(self.grads[n]) if n in self.grads else None) for n in self.params]
+
+    def snapshot(self) -> Any:
+        return {n: w.copy() for n, w in self.params.items()}, dict(self.grads), self.lr
+
+    def restore(self, snap: Any) -> None:
+        weights, grads, lr = snap
+        for n, w in weights.items():
+            self.params[n][...] = w
+        self.grads = dict(grads)
+        self.lr = lr
+
+    def losses_to_numpy(self, losses: list[Any]) -> np.ndarray:
+        return np.asarray(losses, dtype=np.float64)
+
+
+def build_runner(cfg: TrainConfig, device: str | None = None) -> Runner:
+    """Draw the data and weights for ``cfg`` and return the style's runner."""
+    device = device or cfg.resolved_device()
+    if cfg.style == "numpy":
+        return NumpyRunner(cfg)
+    if cfg.style == "tensors":
+        return TensorsRunner(cfg, device)
+    return ModelRunner(cfg, device)

@@ -1,0 +1,22 @@
+"""Shared test set-up: offscreen Qt, one torch thread, settings in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+torch.set_num_threads(1)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path_factory, monkeypatch):
+    """Every test gets its own config folder, so no test reads the user's settings."""
+    folder = tmp_path_factory.mktemp("settings")
+    monkeypatch.setenv("BACKPROP_PLAYGROUND_CONFIG_DIR", str(folder))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    yield folder
