@@ -209,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a sub-command the window opens.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="train briefly in every style offscreen, write a JSON report, exit 0 if all is well")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (add_arguments, _run, help_text) in COMMANDS.items():
         add_arguments(sub.add_parser(name, help=help_text, description=help_text))
@@ -217,6 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "--self-test":
+        from .selftest import main as self_test
+
+        return self_test(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
