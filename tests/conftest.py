@@ -20,3 +20,22 @@ def _isolated_settings(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("BACKPROP_PLAYGROUND_CONFIG_DIR", str(folder))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
     yield folder
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running():
+    """Fail any test that leaves a worker thread running (they are QThreadPool runnables)."""
+    yield
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return  # Qt never loaded: no Qt thread can be running
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        return
+    from PySide6.QtCore import QThreadPool
+
+    pool = QThreadPool.globalInstance()
+    finished = pool.waitForDone(5000)
+    assert finished and pool.activeThreadCount() == 0, "a test left a worker thread running"

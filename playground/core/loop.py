@@ -188,7 +188,11 @@ class Trainer:
                     self.ended = True
                 yield self._batch([], [], pending, reason=reason)
                 return
-            batch = self._train_batch(runner, end, batch_seconds, stats_every, stats_seconds, pending)
+            try:
+                batch = self._train_batch(runner, end, batch_seconds, stats_every, stats_seconds, pending)
+            except Exception as exc:  # noqa: BLE001 - e.g. out of memory taking the snapshot
+                self.ended = True
+                batch = self._batch([], [], pending, reason="error", error=describe_error(exc, self.device))
             sent = yield batch
             if batch.reason in ("paused",):
                 return

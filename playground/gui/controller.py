@@ -1,0 +1,190 @@
+"""The one object that knows about threads: runs the core's loop in a worker.
+
+Training runs in a superqt ``GeneratorWorker`` (a QRunnable on the global
+QThreadPool) iterating :meth:`Trainer.batches`.  Only plain data crosses back:
+each frozen :class:`~playground.core.loop.Batch` arrives through the worker's
+``yielded`` signal, queued to the GUI thread, and is re-emitted as
+``batchReady``.
+
+States: ``idle`` (no run), ``running``, ``paused`` (a run with no worker: the
+trainer keeps its weights), ``finished`` (the run ended; its data stays until
+Reset or the next Start).  Pause ends the worker between batches; Resume and
+Step start a new worker on the same trainer, so a paused run can step one step
+at a time.  Commands that arrive while a worker winds down wait for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from superqt.utils import GeneratorWorker, create_worker
+
+from ..core.config import ConfigError, TrainConfig
+from ..core.loop import Batch, Trainer
+from ..core.threads import gui_threads, set_threads
+
+log = logging.getLogger(__name__)
+
+IDLE, RUNNING, PAUSED, FINISHED = "idle", "running", "paused", "finished"
+
+
+class TrainingController(QObject):
+    batchReady = Signal(object)  # Batch
+    runStarted = Signal(object)  # TrainConfig
+    runEnded = Signal(object)  # the last Batch (reason: completed/stopped/diverged/error)
+    stateChanged = Signal(str)
+    failed = Signal(str)  # a run could not start (bad config, out of memory while building)
+
+    def __init__(self, parent: QObject | None = None, threads: int | None = None) -> None:
+        super().__init__(parent)
+        self.trainer: Trainer | None = None
+        self.state = IDLE
+        self._worker: GeneratorWorker | None = None
+        self._after_worker: Callable[[], None] | None = None
+        self._threads = gui_threads() if threads is None else threads
+        self.batch_seconds = 0.05
+
+    # -- queries ---------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """A worker is running (or winding down)."""
+        return self._worker is not None
+
+    @property
+    def config(self) -> TrainConfig | None:
+        return None if self.trainer is None else self.trainer.config
+
+    # -- commands --------------------------------------------------------------
+    def start(self, cfg: TrainConfig) -> bool:
+        """Start a new run of ``cfg`` (ending any current one first)."""
+        if self._worker is not None:
+            self._end_current()
+            self._after_worker = lambda: self.start(cfg)
+            return True
+        if self.trainer is not None and not self.trainer.ended:
+            self._finish_paused_run("stopped")
+        set_threads(self._threads)
+        try:
+            self.trainer = Trainer(cfg)
+        except ConfigError as exc:
+            self.failed.emit(str(exc))
+            return False
+        except (MemoryError, RuntimeError) as exc:
+            self.failed.emit(f"could not build the model: {exc}")
+            return False
+        self.runStarted.emit(cfg)
+        self._launch(None)
+        return True
+
+    def resume(self) -> None:
+        if self.trainer is None or self.trainer.ended:
+            return
+        if self._worker is not None:
+            self._after_worker = self.resume
+            return
+        self._launch(None)
+
+    def step_once(self) -> None:
+        """Run exactly one training step of the current (paused) run."""
+        if self.trainer is None or self.trainer.ended:
+            return
+        if self._worker is not None:
+            self.pause()
+            self._after_worker = self.step_once
+            return
+        self._launch(1)
+
+    def pause(self) -> None:
+        if self._worker is not None:
+            self._after_worker = None
+            self._worker.quit()
+
+    def stop(self) -> None:
+        """End the run; its curve stays."""
+        self._after_worker = None
+        if self._worker is not None:
+            self._end_current()
+        elif self.trainer is not None and not self.trainer.ended:
+            self._finish_paused_run("stopped")
+
+    def reset(self) -> None:
+        """Forget the current run entirely."""
+        self.stop()
+        if self._worker is not None:
+            self._after_worker = self._forget
+        else:
+            self._forget()
+
+    def set_lr(self, lr: float) -> None:
+        """New learning rate from the next step on, without resetting the model."""
+        if self.trainer is not None and not self.trainer.ended:
+            self.trainer.set_lr(lr)
+
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        """Stop any worker and wait for it; True when no worker is left."""
+        self._after_worker = None
+        if self._worker is not None:
+            self._end_current()
+        return QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+    # -- internals -------------------------------------------------------------
+    def _end_current(self) -> None:
+        if self.trainer is not None:
+            self.trainer.request_stop()
+
+    def _forget(self) -> None:
+        self.trainer = None
+        self._set_state(IDLE)
+
+    def _finish_paused_run(self, reason: str) -> None:
+        assert self.trainer is not None
+        self.trainer.request_stop()
+        for batch in self.trainer.batches(max_steps=0):  # yields the final, empty batch
+            self._on_yielded(batch)
+
+    def _launch(self, max_steps: int | None) -> None:
+        assert self.trainer is not None
+        worker = create_worker(
+            self.trainer.batches,
+            max_steps=max_steps,
+            batch_seconds=self.batch_seconds,
+            _start_thread=False,
+            _worker_class=GeneratorWorker,
+            _connect={"yielded": self._on_yielded, "errored": self._on_errored, "finished": self._on_finished},
+        )
+        self._worker = worker
+        self._set_state(RUNNING)
+        worker.start()
+
+    @Slot(object)
+    def _on_yielded(self, batch: Batch) -> None:
+        self.batchReady.emit(batch)
+        if batch.done:
+            self._set_state(FINISHED)
+            self.runEnded.emit(batch)
+
+    @Slot(object)
+    def _on_errored(self, exc: Any) -> None:
+        # The core turns step failures into batches; anything here is a bug, reported not raised.
+        log.error("training worker failed: %r", exc)
+        self.failed.emit(f"training stopped by an internal error: {exc}")
+        if self.trainer is not None:
+            self.trainer.ended = True
+        self._set_state(FINISHED)
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self._worker = None
+        if self.trainer is not None and not self.trainer.ended and self.state == RUNNING:
+            self._set_state(PAUSED)
+        follow = self._after_worker
+        self._after_worker = None
+        if follow is not None:
+            follow()
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.stateChanged.emit(state)

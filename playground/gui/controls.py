@@ -1,0 +1,324 @@
+"""The control panel: sizes, learning rate, style, optimizer and the rest of a run's setup.
+
+The panel edits a :class:`~playground.core.config.TrainConfig`.  It emits
+``configChanged`` with the new configuration whenever any control changes (or
+``configInvalid`` with a message naming the field), and ``lrChanged`` for the
+learning rate alone, which a running training takes without a restart.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack, contextmanager
+from typing import Iterator
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt import QCollapsible
+from superqt.utils import signals_blocked
+
+from ..core import config as C
+from ..core.config import ConfigError, TrainConfig
+from .log_slider import LogFloatSlider, LogIntSlider
+
+SIZE_RANGES = {"N": (1, 65536), "D_in": (1, 8192), "H": (1, 8192), "D_out": (1, 8192)}
+LR_RANGE = (1e-8, 1.0)
+
+
+class ControlPanel(QWidget):
+    configChanged = Signal(object)  # TrainConfig
+    configInvalid = Signal(str)
+    lrChanged = Signal(float)
+
+    def __init__(self, config: TrainConfig | None = None, devices: list[tuple[str, str]] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._config = config or TrainConfig()
+        self._lr_user_set = False
+        self._optimizer_user_set = False
+        self._bias_user_set = False
+        self._devices = devices or [("cpu", "CPU")]
+        self._build()
+        self.set_config(self._config)
+
+    # -- construction ----------------------------------------------------------
+    def _combo(self, items: list[tuple[str, str]], tip: str) -> QComboBox:
+        box = QComboBox(self)
+        for data, label in items:
+            box.addItem(label, data)
+        box.setToolTip(tip)
+        box.currentIndexChanged.connect(self._on_any_changed)
+        return box
+
+    def _build(self) -> None:
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        tips = {
+            "N": self.tr("N: how many training samples (rows of x and y). The lesson uses 64."),
+            "D_in": self.tr("D_in: the size of each input vector. The lesson uses 1000."),
+            "H": self.tr("H: neurons in the hidden layer. The lesson uses 100."),
+            "D_out": self.tr("D_out: the size of each output vector. The lesson uses 10."),
+        }
+        self.sizes: dict[str, LogIntSlider] = {}
+        for name, (lo, hi) in SIZE_RANGES.items():
+            w = LogIntSlider(lo, hi, getattr(self._config, name), self)
+            w.setToolTip(tips[name])
+            w.valueChanged.connect(self._on_any_changed)
+            self.sizes[name] = w
+            form.addRow(name, w)
+
+        self.style = self._combo(
+            [(s, self.tr(C.STYLE_LABELS[s])) for s in C.STYLES],
+            self.tr("How the network is written: by hand in NumPy, raw tensors with autograd, "
+                    "nn.Sequential with an optimizer, or your own nn.Module subclass. Choosing a "
+                    "style loads the lesson's learning rate and optimizer for it."),
+        )
+        form.addRow(self.tr("Style"), self.style)
+
+        self.lr = LogFloatSlider(*LR_RANGE, self._config.lr, self)
+        self.lr.setToolTip(self.tr("Learning rate: how big a step each update takes. Drag while "
+                                   "training to see the curve bend; type an exact value in the box."))
+        self.lr.valueChanged.connect(self._on_lr_changed)
+        self.lr.invalidText.connect(self._show_error)
+        form.addRow(self.tr("Learning rate"), self.lr)
+
+        self.optimizer = self._combo(
+            [(o, o) for o in C.OPTIMIZERS],
+            self.tr("How gradients become updates. sgd-manual is the lesson's w -= lr * grad; the "
+                    "others are torch.optim optimizers."),
+        )
+        form.addRow(self.tr("Optimizer"), self.optimizer)
+
+        self.loss = self._combo(
+            [("sum", self.tr("sum (as the lesson)")), ("mean", self.tr("mean"))],
+            self.tr("How the squared errors are reduced to one number. A summed loss has "
+                    "gradients N x D_out times larger than a mean, so it needs a smaller lr."),
+        )
+        form.addRow(self.tr("Loss"), self.loss)
+
+        self.activation = self._combo(
+            [(a, a) for a in C.ACTIVATIONS],
+            self.tr("The function between the two layers. The lesson has none, which makes the "
+                    "network a single linear map in disguise."),
+        )
+        form.addRow(self.tr("Activation"), self.activation)
+
+        self.steps = QSpinBox(self)
+        self.steps.setRange(1, 2_000_000_000)
+        self.steps.setKeyboardTracking(False)
+        self.steps.setToolTip(self.tr("How many training steps the run takes. The lesson runs 500."))
+        self.steps.valueChanged.connect(self._on_any_changed)
+        form.addRow(self.tr("Steps"), self.steps)
+
+        self.seed = QSpinBox(self)
+        self.seed.setRange(0, 2_147_483_647)
+        self.seed.setKeyboardTracking(False)
+        self.seed.setToolTip(self.tr("torch.manual_seed before drawing x, y and the weights: the same "
+                                     "seed gives the same run, step for step."))
+        self.seed.valueChanged.connect(self._on_any_changed)
+        form.addRow(self.tr("Seed"), self.seed)
+
+        self.device = self._combo(
+            [("auto", self.tr("auto"))] + [(d, label) for d, label in self._devices],
+            self.tr("Where the tensors live and the arithmetic runs. auto picks a GPU when "
+                    "there is one. NumPy always runs on the CPU."),
+        )
+        form.addRow(self.tr("Device"), self.device)
+
+        self.dtype = self._combo(
+            [(d, d) for d in C.DTYPES],
+            self.tr("Number precision. float32 is PyTorch's default; float64 rounds far less."),
+        )
+        form.addRow(self.tr("Precision"), self.dtype)
+
+        advanced = QCollapsible(self.tr("More: bias and classic mistakes"), self)
+        inner = QWidget(advanced)
+        adv_form = QFormLayout(inner)
+        self.bias = QCheckBox(self.tr("Bias in both layers"), inner)
+        self.bias.setToolTip(self.tr("Add a bias vector to each layer. nn.Sequential in the lesson "
+                                     "has it; the nn.Module subclass does not."))
+        self.bias.toggled.connect(self._on_any_changed)
+        adv_form.addRow(self.bias)
+        self.mistake = QComboBox(inner)
+        for data, label in [
+            ("none", self.tr("none")),
+            ("no-zero-grad", self.tr("forget to zero the gradients")),
+            ("update-outside-no-grad", self.tr("update outside torch.no_grad()")),
+        ]:
+            self.mistake.addItem(label, data)
+        self.mistake.setToolTip(self.tr("Break it on purpose: run (and show the code of) a classic "
+                                        "mistake to see what it does."))
+        self.mistake.currentIndexChanged.connect(self._on_any_changed)
+        adv_form.addRow(self.tr("Mistake"), self.mistake)
+        advanced.addWidget(inner)
+        self.advanced = advanced
+
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setObjectName("configMessage")
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.hide()
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(advanced)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        self.style.currentIndexChanged.connect(self._on_style_changed)
+        self.optimizer.activated.connect(self._on_optimizer_chosen)
+        self.bias.clicked.connect(self._on_bias_clicked)
+
+    # -- public API ------------------------------------------------------------
+    def config(self) -> TrainConfig:
+        """The configuration the controls show; raises ConfigError naming the field."""
+        return TrainConfig(
+            N=self.sizes["N"].value(),
+            D_in=self.sizes["D_in"].value(),
+            H=self.sizes["H"].value(),
+            D_out=self.sizes["D_out"].value(),
+            style=self.style.currentData(),
+            optimizer=self.optimizer.currentData(),
+            lr=self.lr.value(),
+            steps=self.steps.value(),
+            seed=self.seed.value(),
+            device=self.device.currentData(),
+            dtype=self.dtype.currentData(),
+            loss=self.loss.currentData(),
+            activation=self.activation.currentData(),
+            bias=self.bias.isChecked(),
+            mistake=self.mistake.currentData(),
+        )
+
+    def last_valid_config(self) -> TrainConfig:
+        return self._config
+
+    def set_config(self, cfg: TrainConfig) -> None:
+        """Show ``cfg`` in the controls without emitting a change per widget."""
+        widgets = [*self.sizes.values(), self.style, self.lr, self.optimizer, self.loss,
+                   self.activation, self.steps, self.seed, self.device, self.dtype, self.bias, self.mistake]
+        with signals_blocked_all(widgets):
+            for name, w in self.sizes.items():
+                w.setValue(min(max(getattr(cfg, name), w.minimum()), w.maximum()))
+            _select(self.style, cfg.style)
+            self.lr.setValue(cfg.lr)
+            _select(self.optimizer, cfg.optimizer)
+            _select(self.loss, cfg.loss)
+            _select(self.activation, cfg.activation)
+            self.steps.setValue(min(cfg.steps, self.steps.maximum()))
+            self.seed.setValue(min(cfg.seed, self.seed.maximum()))
+            if not _select(self.device, cfg.device):
+                _select(self.device, "auto")
+            _select(self.dtype, cfg.dtype)
+            self.bias.setChecked(cfg.bias)
+            _select(self.mistake, cfg.mistake)
+        self._update_enabled()
+        self._validate()
+
+    # -- reactions -------------------------------------------------------------
+    @Slot()
+    def _on_any_changed(self, *_args) -> None:
+        self._update_enabled()
+        self._validate()
+
+    @Slot(float)
+    def _on_lr_changed(self, lr: float) -> None:
+        self._lr_user_set = True
+        self._validate()
+        if not self.message.isVisible():
+            self.lrChanged.emit(lr)
+
+    @Slot(int)
+    def _on_optimizer_chosen(self, _index: int) -> None:
+        self._optimizer_user_set = True
+
+    @Slot(bool)
+    def _on_bias_clicked(self, _checked: bool) -> None:
+        self._bias_user_set = True
+
+    @Slot(int)
+    def _on_style_changed(self, _index: int) -> None:
+        """Load the new style's seed defaults for what the user has not changed."""
+        style = self.style.currentData()
+        d_opt, d_lr, d_bias = C.STYLE_DEFAULTS[style]
+        with signals_blocked_all([self.optimizer, self.lr, self.bias, self.mistake]):
+            if not self._optimizer_user_set or self.optimizer.currentData() not in C.allowed_optimizers(style):
+                _select(self.optimizer, d_opt)
+            if not self._lr_user_set:
+                self.lr.setValue(d_lr)
+            if not self._bias_user_set:
+                self.bias.setChecked(d_bias)
+            if self.mistake.currentData() not in C.allowed_mistakes(style, self.optimizer.currentData()):
+                _select(self.mistake, "none")
+        self._on_any_changed()
+
+    def reset_user_choices(self) -> None:
+        """Forget which defaults the user overrode (after loading a configuration)."""
+        self._lr_user_set = self._optimizer_user_set = self._bias_user_set = False
+
+    def _update_enabled(self) -> None:
+        """Disable the choices the chosen style cannot use, saying why."""
+        style = self.style.currentData()
+        numpy_style = style == "numpy"
+        allowed = C.allowed_optimizers(style)
+        model = self.optimizer.model()
+        for i in range(self.optimizer.count()):
+            item = model.item(i)
+            ok = self.optimizer.itemData(i) in allowed
+            item.setEnabled(ok)
+            item.setToolTip("" if ok else self.tr("The NumPy style has no autograd and no torch.optim: "
+                                                  "it updates the weights by hand (sgd-manual)."))
+        mistakes = C.allowed_mistakes(style, self.optimizer.currentData())
+        mmodel = self.mistake.model()
+        for i in range(self.mistake.count()):
+            item = mmodel.item(i)
+            ok = self.mistake.itemData(i) in mistakes
+            item.setEnabled(ok)
+            item.setToolTip("" if ok else self.tr("Needs a torch style with the manual update (sgd-manual)."))
+        dmodel = self.device.model()
+        for i in range(self.device.count()):
+            ok = not numpy_style or self.device.itemData(i) in ("auto", "cpu")
+            dmodel.item(i).setEnabled(ok)
+            dmodel.item(i).setToolTip("" if ok else self.tr("The NumPy style runs on the CPU only."))
+        if numpy_style and self.device.currentData() not in ("auto", "cpu"):
+            with signals_blocked(self.device):
+                _select(self.device, "cpu")
+
+    def _validate(self) -> None:
+        try:
+            cfg = self.config()
+        except ConfigError as exc:
+            self._show_error(str(exc))
+            self.configInvalid.emit(str(exc))
+            return
+        self.message.hide()
+        if cfg != self._config:
+            self._config = cfg
+            self.configChanged.emit(cfg)
+
+    @Slot(str)
+    def _show_error(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+
+@contextmanager
+def signals_blocked_all(widgets: list[QWidget]) -> Iterator[None]:
+    """superqt's ``signals_blocked`` for several widgets at once."""
+    with ExitStack() as stack:
+        for w in widgets:
+            stack.enter_context(signals_blocked(w))
+        yield
+
+
+def _select(box: QComboBox, data: object) -> bool:
+    i = box.findData(data)
+    if i >= 0:
+        box.setCurrentIndex(i)
+    return i >= 0

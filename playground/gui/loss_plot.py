@@ -1,0 +1,333 @@
+"""The live loss plot: the current run plus up to :data:`MAX_RUNS` earlier runs.
+
+Data arrives batch by batch into :class:`~playground.core.history.LossHistory`
+buffers; a QTimer redraws at most :data:`REDRAW_HZ` times a second, whatever
+the step rate.  The y axis is logarithmic by default (the lesson's loss falls 14
+orders of magnitude): the curve is fed the history's precomputed log10 values
+and only the axis is put in log mode, so no redraw takes a logarithm of the
+whole history.  Downsampling (peak mode) and clip-to-view keep a redraw's cost
+tied to the pixels, not to the length of the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ..core.config import TrainConfig
+from ..core.history import LossHistory, ema
+
+MAX_RUNS = 20
+REDRAW_HZ = 30
+RUN_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+               "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+def run_label(cfg: TrainConfig) -> str:
+    return f"{cfg.style}, {cfg.optimizer}, lr {cfg.lr:g}"
+
+
+@dataclass
+class PlotRun:
+    """One run on the plot: its history, curve and lr-change markers."""
+
+    run_id: int
+    config: TrainConfig
+    history: LossHistory
+    curve: pg.PlotDataItem
+    name: str
+    colour: str
+    markers: list[pg.InfiniteLine] = field(default_factory=list)
+    smooth_curve: pg.PlotDataItem | None = None
+    smooth_cache: np.ndarray | None = None
+    drawn: int = -1  # history length at the last redraw
+    visible: bool = True
+    note: str = ""
+    reason: str = "running"
+    steps_per_s: float = 0.0
+    elapsed: float = 0.0
+
+
+class LossPlot(QWidget):
+    """Loss against step, live, with earlier runs kept as fainter curves."""
+
+    runsChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot_widget = pg.PlotWidget(self)
+        self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
+        self.plot_item.setLabel("bottom", self.tr("step"))
+        self.plot_item.setLabel("left", self.tr("loss"))
+        self.plot_item.showGrid(x=True, y=True, alpha=0.2)
+        self.legend = self.plot_item.addLegend(offset=(-10, 10))
+        self.plot_widget.setBackground("w")
+        self.plot_item.getViewBox().setMouseEnabled(x=True, y=True)
+        self.log_y = True
+        self.smoothing = 0.0  # EMA alpha; 0 = off
+        self.follow = True
+        self.runs: list[PlotRun] = []
+        self.current: PlotRun | None = None
+        self._next_id = 1
+        self._dirty = False
+        self._apply_axis_mode()
+
+        self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888", style=pg.QtCore.Qt.PenStyle.DashLine))
+        self._hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#888", style=pg.QtCore.Qt.PenStyle.DashLine))
+        self._readout = pg.TextItem(anchor=(0, 1), color="#222", fill=pg.mkBrush(255, 255, 255, 200))
+        for item in (self._vline, self._hline, self._readout):
+            item.setZValue(100)
+            self.plot_item.addItem(item, ignoreBounds=True)
+            item.hide()
+        self._mouse_proxy = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=30,
+                                           slot=self._on_mouse_moved)
+        self.readout_text = ""
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot_widget)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(int(1000 / REDRAW_HZ))
+        self.timer.timeout.connect(self.redraw)
+        self.timer.start()
+
+    # -- runs ------------------------------------------------------------------
+    def begin_run(self, cfg: TrainConfig) -> PlotRun:
+        """Start a new current curve; the previous current run becomes an overlay."""
+        if self.current is not None:
+            self._fade(self.current)
+        colour = RUN_COLOURS[(self._next_id - 1) % len(RUN_COLOURS)]
+        history = LossHistory()
+        curve = self._make_curve(colour, width=2)
+        run = PlotRun(self._next_id, cfg, history, curve, run_label(cfg), colour)
+        self._next_id += 1
+        self.plot_item.addItem(curve)
+        self.legend.addItem(curve, run.name)
+        self.runs.append(run)
+        self.current = run
+        self._trim()
+        self._sync_smoothing(run)
+        self.follow = True
+        self.runsChanged.emit()
+        return run
+
+    def add_recorded_run(self, cfg: TrainConfig, losses: np.ndarray, name: str | None = None,
+                         lr_changes: tuple[tuple[int, float], ...] = ()) -> PlotRun:
+        """Show a finished run (from an experiment file) as an overlay."""
+        current = self.current
+        run = self.begin_run(cfg)
+        run.history = LossHistory.from_arrays(np.asarray(losses, dtype=np.float64))
+        if name:
+            self.rename_run(run, name)
+        for step, lr in lr_changes:
+            self.mark_lr_change(run, step, lr)
+        run.reason = "recorded"
+        self._fade(run)
+        self.current = current
+        self._dirty = True
+        return run
+
+    def end_run(self, reason: str, steps_per_s: float = 0.0, elapsed: float = 0.0) -> None:
+        """The current run ended: it stays as a fainter curve."""
+        if self.current is None:
+            return
+        self.current.reason = reason
+        self.current.steps_per_s = steps_per_s
+        self.current.elapsed = elapsed
+        self._fade(self.current)
+        self.current = None
+        self._dirty = True
+        self.runsChanged.emit()
+
+    def discard_current(self) -> None:
+        """Remove the current run from the plot (Reset)."""
+        if self.current is not None:
+            self.remove_run(self.current)
+            self.current = None
+
+    def remove_run(self, run: PlotRun) -> None:
+        self.plot_item.removeItem(run.curve)
+        self.legend.removeItem(run.curve)
+        if run.smooth_curve is not None:
+            self.plot_item.removeItem(run.smooth_curve)
+        for m in run.markers:
+            self.plot_item.removeItem(m)
+        if run in self.runs:
+            self.runs.remove(run)
+        if run is self.current:
+            self.current = None
+        self.runsChanged.emit()
+
+    def clear_runs(self) -> None:
+        """Remove every finished run; the current one stays."""
+        for run in [r for r in self.runs if r is not self.current]:
+            self.remove_run(run)
+
+    def rename_run(self, run: PlotRun, name: str) -> None:
+        run.name = name
+        self.legend.removeItem(run.curve)
+        if run.visible:
+            self.legend.addItem(run.curve, name)
+        self.runsChanged.emit()
+
+    def set_run_visible(self, run: PlotRun, visible: bool) -> None:
+        run.visible = visible
+        run.curve.setVisible(visible)
+        if run.smooth_curve is not None:
+            run.smooth_curve.setVisible(visible and self.smoothing > 0)
+        for m in run.markers:
+            m.setVisible(visible)
+        self.legend.removeItem(run.curve)
+        if visible:
+            self.legend.addItem(run.curve, run.name)
+        self.runsChanged.emit()
+
+    def _trim(self) -> None:
+        finished = [r for r in self.runs if r is not self.current]
+        while len(finished) >= MAX_RUNS:
+            self.remove_run(finished.pop(0))
+
+    def _make_curve(self, colour: str, width: float) -> pg.PlotDataItem:
+        curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=width))
+        curve.setDownsampling(auto=True, method="peak")
+        curve.setClipToView(True)
+        return curve
+
+    def _fade(self, run: PlotRun) -> None:
+        colour = pg.mkColor(run.colour)
+        colour.setAlpha(110)
+        run.curve.setPen(pg.mkPen(colour, width=1.2))
+
+    # -- data ------------------------------------------------------------------
+    def append(self, steps: np.ndarray, losses: np.ndarray) -> None:
+        """Add a batch to the current run (drawn at the next timer tick)."""
+        if self.current is None or len(losses) == 0:
+            return
+        self.current.history.append(steps, losses)
+        self._dirty = True
+
+    def mark_lr_change(self, run: PlotRun | None, step: int, lr: float) -> None:
+        run = run or self.current
+        if run is None:
+            return
+        line = pg.InfiniteLine(pos=step, angle=90, movable=False,
+                               pen=pg.mkPen(run.colour, width=1, style=pg.QtCore.Qt.PenStyle.DotLine),
+                               label=f"lr → {lr:g}", labelOpts={"position": 0.92, "color": run.colour})
+        run.markers.append(line)
+        self.plot_item.addItem(line, ignoreBounds=True)
+
+    # -- display options ---------------------------------------------------------
+    def set_log_y(self, on: bool) -> None:
+        if on != self.log_y:
+            self.log_y = on
+            self._apply_axis_mode()
+            for run in self.runs:
+                run.drawn = -1
+                run.smooth_cache = None
+            self._dirty = True
+            self.redraw()
+            self.plot_item.enableAutoRange()
+
+    def _apply_axis_mode(self) -> None:
+        # Data arrive already in log10 when log_y: only the axis labels switch mode.
+        self.plot_item.getAxis("left").setLogMode(self.log_y)
+        self.plot_item.setLabel("left", self.tr("loss (log scale)") if self.log_y else self.tr("loss"))
+
+    def set_smoothing(self, alpha: float) -> None:
+        """EMA smoothing drawn over the raw curve (0 turns it off); the raw curve stays."""
+        self.smoothing = max(0.0, min(alpha, 1.0))
+        for run in self.runs:
+            run.smooth_cache = None
+            run.drawn = -1
+            self._sync_smoothing(run)
+        self._dirty = True
+        self.redraw()
+
+    def _sync_smoothing(self, run: PlotRun) -> None:
+        if self.smoothing > 0 and run.smooth_curve is None:
+            run.smooth_curve = pg.PlotDataItem(pen=pg.mkPen(run.colour, width=2.5))
+            run.smooth_curve.setDownsampling(auto=True, method="mean")
+            run.smooth_curve.setClipToView(True)
+            self.plot_item.addItem(run.smooth_curve)
+            self.legend.addItem(run.smooth_curve, self.tr("{0} (smoothed, EMA α={1:g})").format(run.name, self.smoothing))
+        elif self.smoothing == 0 and run.smooth_curve is not None:
+            self.legend.removeItem(run.smooth_curve)
+            self.plot_item.removeItem(run.smooth_curve)
+            run.smooth_curve = None
+        elif run.smooth_curve is not None:
+            self.legend.removeItem(run.smooth_curve)
+            self.legend.addItem(run.smooth_curve, self.tr("{0} (smoothed, EMA α={1:g})").format(run.name, self.smoothing))
+        if run.smooth_curve is not None:
+            run.smooth_curve.setVisible(run.visible)
+            colour = pg.mkColor(run.colour)
+            raw = pg.mkColor(run.colour)
+            raw.setAlpha(90)
+            run.curve.setPen(pg.mkPen(raw, width=1))
+            run.smooth_curve.setPen(pg.mkPen(colour, width=2.5))
+
+    def display_values(self, run: PlotRun) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) as drawn: y is log10(loss) on a log axis, the loss itself otherwise."""
+        h = run.history
+        return h.steps, (h.log10_losses if self.log_y else h.losses)
+
+    @Slot()
+    def redraw(self) -> None:
+        """Push new data to the curves (called by the timer; cheap when nothing changed)."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        for run in self.runs:
+            n = len(run.history)
+            if n == run.drawn:
+                continue
+            x, y = self.display_values(run)
+            run.curve.setData(x, y)
+            if run.smooth_curve is not None:
+                run.smooth_curve.setData(x, self._smoothed(run, y))
+            run.drawn = n
+        if self.follow:
+            self.plot_item.enableAutoRange()
+
+    def _smoothed(self, run: PlotRun, y: np.ndarray) -> np.ndarray:
+        cache = run.smooth_cache
+        done = 0 if cache is None else len(cache)
+        if done > len(y):
+            cache, done = None, 0
+        prev = None if cache is None or done == 0 else float(cache[-1])
+        new = ema(y[done:], self.smoothing, prev)
+        run.smooth_cache = new if cache is None else np.concatenate([cache, new])
+        return run.smooth_cache
+
+    # -- crosshair ---------------------------------------------------------------
+    @Slot(object)
+    def _on_mouse_moved(self, event: tuple) -> None:
+        pos = event[0]
+        vb = self.plot_item.getViewBox()
+        if not self.plot_item.sceneBoundingRect().contains(pos):
+            for item in (self._vline, self._hline, self._readout):
+                item.hide()
+            return
+        point = vb.mapSceneToView(pos)
+        self.show_readout(point.x())
+
+    def show_readout(self, x: float) -> str:
+        """Crosshair at step ``x`` on the current (or last) run; returns the text shown."""
+        run = self.current or (self.runs[-1] if self.runs else None)
+        if run is None or len(run.history) == 0:
+            return ""
+        step = int(min(max(round(x), 0), len(run.history) - 1))
+        loss = float(run.history.losses[step])
+        y = float(run.history.log10_losses[step]) if self.log_y else loss
+        self._vline.setPos(step)
+        self._hline.setPos(y if np.isfinite(y) else 0.0)
+        self.readout_text = self.tr("step {0}\nloss {1:.6g}").format(step, loss)
+        self._readout.setText(self.readout_text)
+        self._readout.setPos(step, y if np.isfinite(y) else 0.0)
+        for item in (self._vline, self._hline, self._readout):
+            item.show()
+        return self.readout_text

@@ -1,0 +1,417 @@
+"""The main window: controls on the left; loss plot, inspector and lab in tabs on the right."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import time
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.config import ConfigError, TrainConfig, available_devices
+from ..core.loop import Batch
+from .controller import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
+from .controls import ControlPanel
+from .loss_plot import LossPlot
+from .settings import Settings, save_settings
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "Backprop Playground"
+
+
+class Banner(QFrame):
+    """An inline message with optional buttons (no modal dialogs in the way of training)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("banner")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.buttons = QHBoxLayout()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addLayout(self.buttons)
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "info", actions: list[tuple[str, object]] | None = None) -> None:
+        colours = {"info": "#e8f0fe", "warning": "#fff4e5", "error": "#fdecea"}
+        self.setStyleSheet(f"#banner {{ background: {colours.get(kind, colours['info'])}; }}")
+        self.label.setText(text)
+        while self.buttons.count():
+            item = self.buttons.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for label, slot in actions or []:
+            b = QPushButton(label, self)
+            b.clicked.connect(slot)
+            self.buttons.addWidget(b)
+        close = QPushButton("×", self)
+        close.setFlat(True)
+        close.setToolTip(self.tr("Dismiss"))
+        close.setFixedWidth(24)
+        close.clicked.connect(self.hide)
+        self.buttons.addWidget(close)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """The Backprop Playground window."""
+
+    closed = Signal()
+
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings or Settings()
+        self.setWindowTitle(APP_TITLE)
+        self.controller = TrainingController(self)
+        self.devices = available_devices()
+        self.controls = ControlPanel(self.settings.config, self.devices, self)
+        self.plot = LossPlot(self)
+        self.plot.set_log_y(self.settings.log_y)
+        if self.settings.smoothing:
+            self.plot.set_smoothing(self.settings.smoothing)
+        self._pending_config: TrainConfig | None = None
+        self._last_batch: Batch | None = None
+        self._run_started_at = 0.0
+        self._build_ui()
+        self._build_actions()
+        self._connect()
+        self._update_actions()
+        if self.settings.geometry:
+            self.restoreGeometry(self.settings.geometry)
+        else:
+            self.resize(1280, 780)
+        for msg in self.settings.warnings:
+            self.statusBar().showMessage(msg, 10000)
+
+    # -- layout ----------------------------------------------------------------
+    def _build_ui(self) -> None:
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.controls)
+        scroll.setMinimumWidth(340)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.banner = Banner(self)
+        self.training_tab = QWidget(self)
+        self.training_splitter = QSplitter(Qt.Orientation.Horizontal, self.training_tab)
+        self.training_splitter.addWidget(self.plot)
+        t_layout = QVBoxLayout(self.training_tab)
+        t_layout.setContentsMargins(0, 0, 0, 0)
+        t_layout.addWidget(self.banner)
+        t_layout.addWidget(self.training_splitter, 1)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.training_tab, self.tr("Training"))
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([360, 920])
+        self.setCentralWidget(splitter)
+
+        sb = self.statusBar()
+        self.status_labels: dict[str, QLabel] = {}
+        for key, tip in [
+            ("state", self.tr("What the training is doing")),
+            ("step", self.tr("Steps done / steps in the run")),
+            ("speed", self.tr("Training steps per second")),
+            ("elapsed", self.tr("Time spent training in this run")),
+            ("device", self.tr("Where the arithmetic runs")),
+            ("loss", self.tr("The last loss")),
+        ]:
+            label = QLabel(self)
+            label.setToolTip(tip)
+            label.setMinimumWidth(70)
+            sb.addPermanentWidget(label)
+            self.status_labels[key] = label
+        self._show_status(None)
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, tip: str, slot) -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        a.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})" if shortcut else tip)
+        a.setStatusTip(tip)
+        a.triggered.connect(slot)
+        self.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        self.act_start = self._action(self.tr("Start"), "F5", self.tr("Start a run, or resume a paused one"),
+                                      self.start_or_resume)
+        self.act_pause = self._action(self.tr("Pause"), "F6", self.tr("Pause the run, or resume it"),
+                                      self.toggle_pause)
+        self.act_step = self._action(self.tr("Step"), "F10", self.tr("Run a single training step"),
+                                     self.step_once)
+        self.act_stop = self._action(self.tr("Stop"), "Shift+F5", self.tr("End the run; its curve stays"),
+                                     self.stop)
+        self.act_reset = self._action(self.tr("Reset"), "Ctrl+R", self.tr("Forget the current run"),
+                                      self.reset)
+        self.act_quit = self._action(self.tr("Quit"), QKeySequence.StandardKey.Quit,
+                                     self.tr("Quit Backprop Playground"), self.close)
+        self.act_quit.setShortcut(QKeySequence("Ctrl+Q"))
+        self.act_log = self._action(self.tr("Log scale"), None, self.tr("Loss axis on a log scale"),
+                                    self._on_log_toggled)
+        self.act_log.setCheckable(True)
+        self.act_log.setChecked(self.plot.log_y)
+        self.act_smooth = self._action(self.tr("Smoothing"), None,
+                                       self.tr("Draw a smoothed curve (EMA) over the raw one"),
+                                       self._on_smooth_toggled)
+        self.act_smooth.setCheckable(True)
+        self.act_smooth.setChecked(self.plot.smoothing > 0)
+        self.act_clear = self._action(self.tr("Clear runs"), None,
+                                      self.tr("Remove the earlier runs from the plot"), self.plot.clear_runs)
+
+        tb = QToolBar(self.tr("Run"), self)
+        tb.setObjectName("runToolbar")
+        tb.setMovable(False)
+        for a in (self.act_start, self.act_pause, self.act_step, self.act_stop, self.act_reset):
+            tb.addAction(a)
+        tb.addSeparator()
+        for a in (self.act_log, self.act_smooth, self.act_clear):
+            tb.addAction(a)
+        self.addToolBar(tb)
+        self.toolbar = tb
+
+        menu = self.menuBar()
+        self.file_menu = menu.addMenu(self.tr("&File"))
+        self.file_menu.addAction(self.act_quit)
+        run_menu = menu.addMenu(self.tr("&Run"))
+        for a in (self.act_start, self.act_pause, self.act_step, self.act_stop, self.act_reset):
+            run_menu.addAction(a)
+        self.view_menu = menu.addMenu(self.tr("&View"))
+        for a in (self.act_log, self.act_smooth, self.act_clear):
+            self.view_menu.addAction(a)
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.batchReady.connect(self._on_batch)
+        c.runStarted.connect(self._on_run_started)
+        c.runEnded.connect(self._on_run_ended)
+        c.stateChanged.connect(self._on_state_changed)
+        c.failed.connect(self._on_failed)
+        self.controls.configChanged.connect(self._on_config_changed)
+        self.controls.configInvalid.connect(self._on_config_invalid)
+        self.controls.lrChanged.connect(self._on_lr_changed)
+
+    # -- run commands ----------------------------------------------------------
+    @Slot()
+    def start_or_resume(self) -> None:
+        if self.controller.state == PAUSED and self._pending_config is None:
+            self.controller.resume()
+            return
+        self.start_new()
+
+    def start_new(self) -> bool:
+        try:
+            cfg = self.controls.config()
+        except ConfigError as exc:
+            self.banner.show_message(self.tr("Cannot start: {0}").format(exc), "error")
+            return False
+        self._pending_config = None
+        self.banner.hide()
+        return self.controller.start(cfg)
+
+    @Slot()
+    def toggle_pause(self) -> None:
+        if self.controller.state == RUNNING:
+            self.controller.pause()
+        elif self.controller.state == PAUSED:
+            self.controller.resume()
+
+    @Slot()
+    def step_once(self) -> None:
+        if self.controller.state in (IDLE, FINISHED) or self._pending_config is not None:
+            if not self.start_paused():
+                return
+        self.controller.step_once()
+
+    def start_paused(self) -> bool:
+        """Begin a new run without stepping (for single-stepping from the start)."""
+        if not self.start_new():
+            return False
+        self.controller.pause()
+        return True
+
+    @Slot()
+    def stop(self) -> None:
+        self.controller.stop()
+
+    @Slot()
+    def reset(self) -> None:
+        if self.controller.state in (RUNNING, PAUSED):
+            self.plot.discard_current()
+        self.controller.reset()
+        self._last_batch = None
+        self._pending_config = None
+        self.banner.hide()
+        self._show_status(None)
+
+    # -- controller events ------------------------------------------------------
+    @Slot(object)
+    def _on_run_started(self, cfg: TrainConfig) -> None:
+        self.plot.begin_run(cfg)
+        self._last_batch = None
+        self._run_started_at = time.monotonic()
+
+    @Slot(object)
+    def _on_batch(self, batch: Batch) -> None:
+        self.plot.append(batch.steps, batch.losses)
+        for step, lr in batch.lr_changes:
+            self.plot.mark_lr_change(None, step, lr)
+        self._last_batch = batch
+        self._show_status(batch)
+
+    @Slot(object)
+    def _on_run_ended(self, batch: Batch) -> None:
+        self.plot.redraw()
+        self.plot.end_run(batch.reason, batch.steps_per_s, batch.elapsed)
+        if batch.divergence is not None:
+            cfg = self.controller.config
+            lr = cfg.lr if cfg else 0.0
+            text = self.tr("The run {0}. Usually the learning rate is too high for this loss: "
+                           "try it ten times smaller.").format(batch.divergence.message)
+            self.banner.show_message(text, "error", [(self.tr("Restart with lr / 10"),
+                                                      lambda: self.restart_with_lr(lr / 10))])
+        elif batch.error is not None:
+            self.banner.show_message(self.tr("The run stopped with an error: {0}").format(batch.error), "error")
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.banner.show_message(self.tr("Cannot run: {0}").format(message), "error")
+
+    @Slot(str)
+    def _on_state_changed(self, _state: str) -> None:
+        self._update_actions()
+        self._show_status(self._last_batch)
+
+    def restart_with_lr(self, lr: float) -> None:
+        lr = max(lr, 1e-12)
+        self.controls.lr.setValue(lr)
+        self.start_new()
+
+    # -- control events ----------------------------------------------------------
+    @Slot(object)
+    def _on_config_changed(self, cfg: TrainConfig) -> None:
+        self._update_actions()
+        running = self.controller.config
+        if self.controller.state not in (RUNNING, PAUSED) or running is None:
+            return
+        if cfg.to_dict() | {"lr": running.lr} == running.to_dict():
+            return  # only the learning rate differs: applied live
+        self._pending_config = cfg
+        self.banner.show_message(
+            self.tr("You changed settings that need a new run. Restart with them now?"),
+            "warning",
+            [(self.tr("Restart"), self.start_new), (self.tr("Keep running"), self._keep_running)],
+        )
+
+    @Slot()
+    def _keep_running(self) -> None:
+        self.banner.hide()
+        self.statusBar().showMessage(self.tr("The new settings apply to the next run."), 5000)
+
+    @Slot(str)
+    def _on_config_invalid(self, _message: str) -> None:
+        self._update_actions()
+
+    @Slot(float)
+    def _on_lr_changed(self, lr: float) -> None:
+        self.controller.set_lr(lr)
+
+    @Slot(bool)
+    def _on_log_toggled(self, on: bool) -> None:
+        self.plot.set_log_y(on)
+
+    @Slot(bool)
+    def _on_smooth_toggled(self, on: bool) -> None:
+        self.plot.set_smoothing(0.05 if on else 0.0)
+
+    # -- display ---------------------------------------------------------------
+    def _update_actions(self) -> None:
+        state = self.controller.state
+        valid = not self.controls.message.isVisible()
+        self.act_start.setEnabled((valid and state != RUNNING) or state == PAUSED)
+        self.act_start.setText(self.tr("Resume") if state == PAUSED else self.tr("Start"))
+        self.act_pause.setEnabled(state in (RUNNING, PAUSED))
+        self.act_pause.setText(self.tr("Resume") if state == PAUSED else self.tr("Pause"))
+        self.act_step.setEnabled(valid or state == PAUSED)
+        self.act_stop.setEnabled(state in (RUNNING, PAUSED))
+        self.act_reset.setEnabled(state != IDLE)
+
+    def _show_status(self, batch: Batch | None) -> None:
+        state_names = {IDLE: self.tr("ready"), RUNNING: self.tr("running"), PAUSED: self.tr("paused"),
+                       FINISHED: self.tr("finished")}
+        state = self.controller.state
+        text = state_names.get(state, state)
+        if batch is not None and batch.done:
+            text = {"completed": self.tr("completed"), "stopped": self.tr("stopped"),
+                    "diverged": self.tr("diverged"), "error": self.tr("failed")}.get(batch.reason, text)
+        lab = self.status_labels
+        lab["state"].setText(text)
+        if batch is None:
+            total = self.controls.last_valid_config().steps
+            lab["step"].setText(f"0 / {total:,}")
+            lab["speed"].setText("–")
+            lab["elapsed"].setText("–")
+            lab["loss"].setText(self.tr("loss –"))
+            lab["device"].setText(self.controls.last_valid_config().resolved_device())
+            return
+        lab["step"].setText(f"{batch.step:,} / {batch.total:,}")
+        lab["speed"].setText(self.tr("{0:,.0f} steps/s").format(batch.steps_per_s))
+        lab["elapsed"].setText(f"{batch.elapsed:.1f} s")
+        lab["device"].setText(batch.device)
+        last = self.plot.current.history.last if self.plot.current is not None else None
+        if last is None and len(batch.losses):
+            last = float(batch.losses[-1])
+        lab["loss"].setText(self.tr("loss {0:.4g}").format(last) if last is not None else self.tr("loss –"))
+
+    # -- closing ---------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if not self.controller.shutdown(3000):
+            log.warning("training worker did not stop within 3 s")
+        self.plot.timer.stop()
+        try:
+            self.settings.config = self.controls.last_valid_config()
+            self.settings.geometry = bytes(self.saveGeometry().data())
+            self.settings.log_y = self.plot.log_y
+            self.settings.smoothing = self.plot.smoothing
+            save_settings(self.settings)
+        except Exception:  # noqa: BLE001 - never let saving settings block quitting
+            log.exception("could not save settings")
+        event.accept()
+        self.closed.emit()
+
+    # -- exports ---------------------------------------------------------------
+    def runs_csv(self) -> str:
+        """Every run on the plot as CSV: run,name,step,loss (full precision)."""
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["run", "name", "step", "loss"])
+        for run in self.plot.runs:
+            for step, loss in zip(run.history.steps, run.history.losses):
+                w.writerow([run.run_id, run.name, int(step), repr(float(loss))])
+        return buf.getvalue()
+
