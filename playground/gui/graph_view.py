@@ -1,0 +1,259 @@
+"""A drawing of an autograd computation graph, made with Qt's graphics view.
+
+Nodes are the tensors of the computation (value and gradient on each) and the
+``grad_fn`` operations between them (``MulBackward0``, ``AccumulateGrad``...).  The
+layout is layered: a node's layer is its longest distance from the output (see
+:meth:`ComputationGraph.layers`), the leaf ``x`` is drawn at the top and the output at
+the bottom, so the graph reads in the order of the code, and the arrows point the
+way ``backward()`` passes gradients: from the output up to ``x.grad``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF, QTransform
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QGraphicsPolygonItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QWidget,
+)
+
+from ..core.autograd_lab import ComputationGraph, GraphNode
+
+PADDING = 6.0
+LAYER_GAP = 26.0
+NODE_GAP = 24.0
+ARROW = 7.0
+TEXT_COLOUR = QColor("#111827")
+EDGE_COLOUR = QColor("#b45309")
+FILLS = {
+    "tensor": (QColor("#dbeafe"), QColor("#2563eb")),
+    "leaf": (QColor("#dcfce7"), QColor("#16a34a")),
+    "op": (QColor("#ffedd5"), QColor("#c2410c")),
+}
+
+
+def format_array(value: np.ndarray | float | None, digits: int = 6) -> str:
+    """Numbers as a student reads them: ``[51.2, 512, 0.0512]``, rows on their own lines."""
+    if value is None:
+        return "None"
+    return np.array2string(
+        np.asarray(value),
+        separator=", ",
+        formatter={"float_kind": lambda v: f"{v:.{digits}g}"},
+        threshold=20,
+        edgeitems=3,
+        max_line_width=60,
+    )
+
+
+def _side_by_side(left: list[str], right: list[str]) -> list[str]:
+    """Two columns of monospace lines: a tensor's value beside its gradient."""
+    width = max(len(line) for line in left)
+    rows = max(len(left), len(right))
+    left = left + [""] * (rows - len(left))
+    right = right + [""] * (rows - len(right))
+    return [f"{a:<{width}}   {b}".rstrip() for a, b in zip(left, right, strict=True)]
+
+
+class GraphNodeItem(QGraphicsPathItem):
+    """One node: a rounded box with a bold title and monospace lines below it."""
+
+    def __init__(self, node: GraphNode, title: str, lines: list[str], tooltip: str) -> None:
+        super().__init__()
+        self.node = node
+        kind = "leaf" if node.kind == "tensor" and node.is_leaf else node.kind
+        fill, border = FILLS[kind]
+        bold = QFont()
+        bold.setBold(True)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setPointSizeF(max(bold.pointSizeF() - 1, 6.0))
+        self.title = QGraphicsSimpleTextItem(title, self)
+        self.title.setFont(bold)
+        self.title.setBrush(QBrush(TEXT_COLOUR))
+        self.body = QGraphicsSimpleTextItem("\n".join(lines), self) if lines else None
+        width = self.title.boundingRect().width()
+        height = self.title.boundingRect().height()
+        if self.body is not None:
+            self.body.setFont(mono)
+            self.body.setBrush(QBrush(TEXT_COLOUR))
+            width = max(width, self.body.boundingRect().width())
+            self.body.setPos(PADDING, PADDING + height + 2)
+            height += 2 + self.body.boundingRect().height()
+        self.size = (width + 2 * PADDING, height + 2 * PADDING)
+        self.title.setPos((self.size[0] - self.title.boundingRect().width()) / 2, PADDING)
+        if self.body is not None and node.kind == "op":  # an op's one line sits under its centred title
+            self.body.setX((self.size[0] - self.body.boundingRect().width()) / 2)
+        path = QPainterPath()
+        radius = 4.0 if node.kind == "tensor" else self.size[1] / 2
+        path.addRoundedRect(QRectF(0, 0, *self.size), radius, radius)
+        self.setPath(path)
+        self.setBrush(QBrush(fill))
+        self.setPen(QPen(border, 1.5))
+        self.setToolTip(tooltip)
+        self.setZValue(1)
+
+    def top_centre(self) -> QPointF:
+        return self.pos() + QPointF(self.size[0] / 2, 0)
+
+    def bottom_centre(self) -> QPointF:
+        return self.pos() + QPointF(self.size[0] / 2, self.size[1])
+
+
+class ComputationGraphView(QGraphicsView):
+    """Shows a :class:`ComputationGraph`; :meth:`set_graph` redraws it.
+
+    The drawing is scaled down to fit the view (never up); Ctrl + wheel zooms and
+    the scroll bars then move around it, and a double-click fits it again.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setBackgroundBrush(QBrush(QColor("#ffffff")))
+        self.node_items: dict[str, GraphNodeItem] = {}
+        self.edge_items: list[tuple[QGraphicsPathItem, QGraphicsPolygonItem]] = []
+        self.graph: ComputationGraph | None = None
+        self._fit = True
+        self.setToolTip(
+            self.tr(
+                "The computation graph autograd recorded during the forward pass. Blue boxes are "
+                "tensors (green: the leaf x you created), orange ones the grad_fn operations. "
+                "Arrows show the way backward() passes gradients. Hover over a box for details; "
+                "Ctrl + wheel zooms, double-click fits the drawing to the view."
+            )
+        )
+
+    # -- drawing -----------------------------------------------------------------
+    def set_graph(self, graph: ComputationGraph) -> None:
+        """Replace the drawing with ``graph``."""
+        scene = self.scene()
+        scene.clear()
+        self.node_items = {}
+        self.edge_items = []
+        self.graph = graph
+        for node in graph.nodes:
+            item = GraphNodeItem(node, *self._describe(node))
+            scene.addItem(item)
+            self.node_items[node.id] = item
+        self._layout(graph)
+        for edge in graph.edges:
+            self._add_edge(self.node_items[edge.source], self.node_items[edge.target])
+        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-10, -10, 10, 10))
+        self._apply_fit()
+
+    def _describe(self, node: GraphNode) -> tuple[str, list[str], str]:
+        """Title, body lines and tooltip of a node."""
+        if node.kind == "op":
+            lines = [node.detail] if node.detail else []
+            return node.label, lines, self._op_tooltip(node)
+        value = format_array(node.value)
+        grad = format_array(node.grad) if node.grad is not None else self.tr("None (no backward yet)")
+        lines = _side_by_side([self.tr("value")] + value.splitlines(), [self.tr("grad")] + grad.splitlines())
+        leaf = self.tr("leaf tensor (created by you, requires_grad=True)") if node.is_leaf else ""
+        tip = self.tr("Tensor {0} {1}\n{2}\nvalue =\n{3}\ngradient d out/d {0} =\n{4}").format(
+            node.name, node.detail, leaf, value, grad
+        )
+        return node.name, lines, tip
+
+    def _op_tooltip(self, node: GraphNode) -> str:
+        label = node.label
+        if label == "AccumulateGrad":
+            return self.tr(
+                "AccumulateGrad: the end of the backward pass for a leaf tensor. It adds the "
+                "gradient that arrives into the leaf's .grad (adds, not replaces: that is why "
+                "gradients accumulate until you zero them)."
+            )
+        if label.startswith("Mul"):
+            return self.tr(
+                "{0}: the backward of a multiplication a * b. It sends grad * b to a and "
+                "grad * a to b, using the factors it saved during the forward pass."
+            ).format(label)
+        if label.startswith("Add"):
+            return self.tr(
+                "{0}: the backward of an addition. The gradient passes through unchanged "
+                "(d(a + b)/da = 1); the constant gets none."
+            ).format(label)
+        if label.startswith("Mean"):
+            return self.tr(
+                "{0}: the backward of mean(). Every element gets grad / n, where n is the "
+                "number of elements averaged."
+            ).format(label)
+        return self.tr("{0}: the backward function autograd recorded for this operation.").format(label)
+
+    def _layout(self, graph: ComputationGraph) -> None:
+        layers = graph.layers()
+        depth = max(layers.values(), default=0)
+        rows: list[list[GraphNodeItem]] = [[] for _ in range(depth + 1)]
+        for node in graph.nodes:  # nodes come root first, in the order backward() meets them
+            rows[depth - layers[node.id]].append(self.node_items[node.id])
+        widths = [sum(i.size[0] for i in row) + NODE_GAP * max(len(row) - 1, 0) for row in rows]
+        widest = max(widths, default=0.0)
+        y = 0.0
+        for row, width in zip(rows, widths, strict=True):
+            x = (widest - width) / 2
+            height = max((i.size[1] for i in row), default=0.0)
+            for item in row:
+                item.setPos(x, y + (height - item.size[1]) / 2)
+                x += item.size[0] + NODE_GAP
+            y += height + LAYER_GAP
+
+    def _add_edge(self, source: GraphNodeItem, target: GraphNodeItem) -> None:
+        """An arrow from ``source`` (below) to ``target`` (above): the way gradients go."""
+        start, end = source.top_centre(), target.bottom_centre()
+        if start.y() < end.y():  # never in a layered layout; kept correct all the same
+            start, end = source.bottom_centre(), target.top_centre()
+        path = QPainterPath(start)
+        middle = (start.y() + end.y()) / 2
+        path.cubicTo(QPointF(start.x(), middle), QPointF(end.x(), middle), end)
+        pen = QPen(EDGE_COLOUR, 1.5)
+        line = self.scene().addPath(path, pen)
+        # the curve ends vertically at the target: an upright arrowhead fits it
+        direction = -1.0 if end.y() < middle else 1.0
+        tip = end
+        left = QPointF(tip.x() - ARROW * 0.6, tip.y() - direction * ARROW)
+        right = QPointF(tip.x() + ARROW * 0.6, tip.y() - direction * ARROW)
+        head = self.scene().addPolygon(QPolygonF([tip, left, right]), pen, QBrush(EDGE_COLOUR))
+        line.setZValue(0)
+        head.setZValue(2)
+        self.edge_items.append((line, head))
+
+    # -- fitting and zoom ----------------------------------------------------------
+    def _apply_fit(self) -> None:
+        if not self._fit:
+            return
+        rect = self.sceneRect()
+        view = self.viewport().rect()
+        if rect.isEmpty() or view.isEmpty():
+            return
+        scale = min(1.0, view.width() / rect.width(), view.height() / rect.height())
+        self.setTransform(QTransform.fromScale(scale, scale))
+        self.centerOn(rect.center())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._apply_fit()
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
+            self._fit = False
+            self.scale(factor, factor)
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._fit = True
+        self._apply_fit()
+        super().mouseDoubleClickEvent(event)
+
+
+__all__ = ["ComputationGraphView", "GraphNodeItem", "format_array"]
