@@ -42,6 +42,7 @@ class PlotRun:
     name: str
     colour: str
     markers: list[pg.InfiniteLine] = field(default_factory=list)
+    lr_changes: list[tuple[int, float]] = field(default_factory=list)
     smooth_curve: pg.PlotDataItem | None = None
     smooth_cache: np.ndarray | None = None
     drawn: int = -1  # history length at the last redraw
@@ -219,6 +220,7 @@ class LossPlot(QWidget):
                                pen=pg.mkPen(run.colour, width=1, style=pg.QtCore.Qt.PenStyle.DotLine),
                                label=f"lr → {lr:g}", labelOpts={"position": 0.92, "color": run.colour})
         run.markers.append(line)
+        run.lr_changes.append((int(step), float(lr)))
         self.plot_item.addItem(line, ignoreBounds=True)
 
     # -- display options ---------------------------------------------------------

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
 import time
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -26,9 +28,18 @@ from PySide6.QtWidgets import (
 
 from ..core.config import ConfigError, TrainConfig, available_devices
 from ..core.loop import Batch
+from ..core.persistence import (
+    Experiment,
+    ExperimentError,
+    RecordedRun,
+    atomic_write_text,
+    load_experiment,
+    save_experiment,
+)
 from .controller import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
 from .controls import ControlPanel
 from .loss_plot import LossPlot
+from .run_history import RunHistoryPanel
 from .settings import Settings, save_settings
 
 log = logging.getLogger(__name__)
@@ -122,6 +133,8 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.training_tab, self.tr("Training"))
+        self.run_history = RunHistoryPanel(self.plot, self)
+        self.tabs.addTab(self.run_history, self.tr("Runs"))
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(scroll)
@@ -195,8 +208,29 @@ class MainWindow(QMainWindow):
         self.addToolBar(tb)
         self.toolbar = tb
 
+        self.act_open = self._action(self.tr("Open experiment…"), "Ctrl+O",
+                                     self.tr("Open a saved experiment: its settings and curves"),
+                                     self.open_experiment_dialog)
+        self.act_save = self._action(self.tr("Save experiment…"), "Ctrl+S",
+                                     self.tr("Save the settings and the runs' loss histories as JSON"),
+                                     self.save_experiment_dialog)
+        self.act_save_history = QAction(self.tr("Include loss histories when saving"), self)
+        self.act_save_history.setCheckable(True)
+        self.act_save_history.setChecked(True)
+        self.act_export_csv = self._action(self.tr("Export losses as CSV…"), None,
+                                           self.tr("Every run on the plot, one row per step"),
+                                           self.export_csv_dialog)
+        self.act_export_plot = self._action(self.tr("Export plot image…"), None,
+                                            self.tr("Save the loss plot as PNG or SVG"),
+                                            self.export_plot_dialog)
         menu = self.menuBar()
         self.file_menu = menu.addMenu(self.tr("&File"))
+        for a in (self.act_open, self.act_save, self.act_save_history):
+            self.file_menu.addAction(a)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.act_export_csv)
+        self.file_menu.addAction(self.act_export_plot)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_quit)
         run_menu = menu.addMenu(self.tr("&Run"))
         for a in (self.act_start, self.act_pause, self.act_step, self.act_stop, self.act_reset):
@@ -403,6 +437,121 @@ class MainWindow(QMainWindow):
             log.exception("could not save settings")
         event.accept()
         self.closed.emit()
+
+    # -- experiments -----------------------------------------------------------
+    def current_experiment(self) -> Experiment:
+        runs = tuple(
+            RecordedRun(run.name, run.config, run.history.steps.astype("int64"), run.history.losses,
+                        tuple(run.lr_changes), run.note)
+            for run in self.plot.runs
+            if len(run.history)
+        )
+        return Experiment(self.controls.last_valid_config(), runs)
+
+    def save_experiment(self, path: str) -> bool:
+        try:
+            save_experiment(path, self.current_experiment(), self.act_save_history.isChecked())
+        except OSError as exc:
+            self._error_box(self.tr("Could not save the experiment"),
+                            self.tr("{0}: {1}").format(path, exc.strerror or exc))
+            return False
+        self.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
+        return True
+
+    def open_experiment(self, path: str) -> bool:
+        """Restore the controls and curves from ``path``; a bad file changes nothing."""
+        try:
+            exp = load_experiment(path)
+        except ExperimentError as exc:
+            self._error_box(self.tr("Could not open the experiment"), str(exc))
+            return False
+        if self.controller.state in (RUNNING, PAUSED):
+            self.controller.stop()
+        self.controls.set_config(exp.config)
+        self.controls.reset_user_choices()
+        for run in exp.runs:
+            self.plot.add_recorded_run(run.config, run.losses, run.name, run.lr_changes)
+        self.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
+        return True
+
+    @Slot()
+    def open_experiment_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open experiment"), "",
+                                              self.tr("Experiments (*.json);;All files (*)"))
+        if path:
+            self.open_experiment(path)
+
+    @Slot()
+    def save_experiment_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save experiment"), "experiment.json",
+                                              self.tr("Experiments (*.json)"))
+        if path:
+            self.save_experiment(path)
+
+    @Slot()
+    def export_csv_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export losses"), "losses.csv",
+                                              self.tr("CSV files (*.csv)"))
+        if path:
+            self.export_csv(path)
+
+    def export_csv(self, path: str) -> bool:
+        try:
+            atomic_write_text(path, self.runs_csv())
+        except OSError as exc:
+            self._error_box(self.tr("Could not export"), self.tr("{0}: {1}").format(path, exc.strerror or exc))
+            return False
+        return True
+
+    @Slot()
+    def export_plot_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export plot"), "loss.png",
+                                              self.tr("PNG image (*.png);;SVG drawing (*.svg)"))
+        if path:
+            self.export_plot(path)
+
+    def export_plot(self, path: str) -> bool:
+        import pyqtgraph.exporters as exporters
+
+        self.plot.redraw()
+        try:
+            if os.path.exists(path):
+                os.remove(path)
+            if path.lower().endswith(".svg"):
+                self._export_svg(path)
+            else:
+                exporters.ImageExporter(self.plot.plot_item).export(path)
+        except (OSError, RuntimeError) as exc:
+            self._error_box(self.tr("Could not export"), f"{path}: {exc}")
+            return False
+        if not os.path.exists(path):  # QImage.save reports failure only by its return value
+            self._error_box(self.tr("Could not export"), self.tr("{0}: the file could not be written").format(path))
+            return False
+        return True
+
+    def _export_svg(self, path: str) -> None:
+        """Render the plot through Qt's SVG generator.
+
+        pyqtgraph's SVGExporter cannot parse the path syntax of current Qt
+        releases (pyqtgraph issue #3485), so the widget is painted directly.
+        """
+        from PySide6.QtGui import QPainter
+        from PySide6.QtSvg import QSvgGenerator
+
+        widget = self.plot.plot_widget
+        gen = QSvgGenerator()
+        gen.setFileName(path)
+        gen.setSize(widget.size())
+        gen.setViewBox(widget.rect())
+        gen.setTitle(APP_TITLE)
+        painter = QPainter(gen)
+        try:
+            widget.render(painter)
+        finally:
+            painter.end()
+
+    def _error_box(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
 
     # -- exports ---------------------------------------------------------------
     def runs_csv(self) -> str:
