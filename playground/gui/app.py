@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from typing import Sequence
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
-from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtCore import QObject, Qt, QTimer, Signal  # noqa: E402
 from PySide6.QtGui import QIcon  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget  # noqa: E402
 
 from .. import __version__  # noqa: E402
 
@@ -28,21 +29,46 @@ def app_icon() -> QIcon:
     return QIcon()
 
 
-def create_app(argv: Sequence[str] | None = None, exec_app: bool = True, experiment: str | None = None):
-    """Build the application and its window; run the event loop when ``exec_app``.
+class LoadingWindow(QWidget):
+    """Shown at once while PyTorch loads (it takes seconds on a cold start)."""
 
-    Returns the exit status when ``exec_app``, else ``(app, window)``.  The
-    environment variable ``BACKPROP_PLAYGROUND_QUIT_AFTER`` (seconds) closes the
-    window after that long, to smoke-test installed builds.
-    """
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("Backprop Playground")
+        self.setWindowIcon(app_icon())
+        icon = QLabel(self)
+        icon.setPixmap(app_icon().pixmap(96, 96))
+        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label = QLabel(self.tr("Backprop Playground\n\nLoading PyTorch…"), self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(icon)
+        layout.addWidget(self.label)
+        self.resize(420, 260)
+
+
+class _Loader(QObject):
+    """Imports torch and the window's modules off the GUI thread, then says so."""
+
+    done = Signal(str)  # "" on success, else the error text
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="torch-loader", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            import torch  # noqa: F401 - the slow import, done here so the GUI stays live
+
+            error = ""
+        except Exception as exc:  # noqa: BLE001 - shown to the user instead of a crash
+            error = f"{type(exc).__name__}: {exc}"
+        self.done.emit(error)
+
+
+def _build_window(experiment: str | None):
     from .main_window import MainWindow
     from .settings import load_settings
 
-    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
-    app.setApplicationName("Backprop Playground")
-    app.setOrganizationName("backprop-playground")
-    app.setApplicationVersion(__version__)
-    app.setWindowIcon(app_icon())
     window = MainWindow(load_settings())
     if experiment:
         window.open_experiment(experiment)
@@ -53,10 +79,50 @@ def create_app(argv: Sequence[str] | None = None, exec_app: bool = True, experim
             QTimer.singleShot(int(float(quit_after) * 1000), window.close)
         except ValueError:
             pass
+    return window
+
+
+def _application(argv: Sequence[str] | None) -> QApplication:
+    # The training thread releases the GIL in every torch call and must win it back
+    # from the GUI thread each time; a 1 ms switch interval (default 5 ms) keeps
+    # those hand-overs short while the GUI paints.
+    sys.setswitchinterval(0.001)
+    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    app.setApplicationName("Backprop Playground")
+    app.setOrganizationName("backprop-playground")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def create_app(argv: Sequence[str] | None = None, exec_app: bool = True, experiment: str | None = None):
+    """Build the application and its window; run the event loop when ``exec_app``.
+
+    With ``exec_app`` a loading window appears at once and PyTorch is imported
+    in a background thread; the main window replaces it when torch is ready.
+    Returns the exit status then, else ``(app, window)`` built synchronously.
+    The environment variable ``BACKPROP_PLAYGROUND_QUIT_AFTER`` (seconds) closes
+    the window after that long, to smoke-test installed builds.
+    """
+    app = _application(argv)
     if not exec_app:
-        return app, window
+        return app, _build_window(experiment)
+    splash = LoadingWindow()
+    splash.show()
+    holder: dict[str, object] = {}
+
+    def on_loaded(error: str) -> None:
+        if error:
+            splash.label.setText(splash.tr("PyTorch could not be loaded:\n{0}").format(error))
+            return
+        holder["window"] = _build_window(experiment)
+        splash.close()
+
+    loader = _Loader()
+    loader.done.connect(on_loaded)
+    loader.start()
     # Ctrl+C in the terminal closes the window cleanly instead of being ignored.
-    signal.signal(signal.SIGINT, lambda *_: window.close())
+    signal.signal(signal.SIGINT, lambda *_: (holder.get("window") or splash).close())  # type: ignore[union-attr]
     keepalive = QTimer()
     keepalive.start(200)
     keepalive.timeout.connect(lambda: None)

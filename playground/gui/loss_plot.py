@@ -11,6 +11,7 @@ tied to the pixels, not to the length of the run.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +24,21 @@ from ..core.history import LossHistory, ema
 
 MAX_RUNS = 20
 REDRAW_HZ = 30
+#: Most of the GUI thread's time the plot's painting may take while a run is live:
+#: painting holds the GIL, which the training thread needs between torch calls.
+PAINT_BUDGET = 0.15
+MAX_REDRAW_INTERVAL_MS = 250
+
+
+class _TimedPlotWidget(pg.PlotWidget):
+    """A PlotWidget that remembers how long its last paint took."""
+
+    last_paint_s = 0.0
+
+    def paintEvent(self, ev):  # noqa: N802 - Qt API
+        t0 = time.perf_counter()
+        super().paintEvent(ev)
+        self.last_paint_s = time.perf_counter() - t0
 RUN_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                "#7f7f7f", "#bcbd22", "#17becf"]
 
@@ -60,11 +76,13 @@ class LossPlot(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot_widget = pg.PlotWidget(self)
+        self.plot_widget = _TimedPlotWidget(self)
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
         self.plot_item.setLabel("bottom", self.tr("step"))
         self.plot_item.setLabel("left", self.tr("loss"))
-        self.plot_item.showGrid(x=True, y=True, alpha=0.2)
+        # No grid: pyqtgraph draws grid lines through the axes on every repaint,
+        # which took most of the GUI thread while the view follows a live run.
+
         self.legend = self.plot_item.addLegend(offset=(-10, 10))
         self.plot_widget.setBackground("w")
         self.plot_item.getViewBox().setMouseEnabled(x=True, y=True)
@@ -294,6 +312,11 @@ class LossPlot(QWidget):
             run.drawn = n
         if self.follow:
             self.plot_item.enableAutoRange()
+        # Redraw no more often than the paint budget allows (and never above REDRAW_HZ).
+        paint_ms = self.plot_widget.last_paint_s * 1000.0
+        interval = int(min(max(1000 / REDRAW_HZ, paint_ms / PAINT_BUDGET), MAX_REDRAW_INTERVAL_MS))
+        if abs(interval - self.timer.interval()) > 5:
+            self.timer.setInterval(interval)
 
     def _smoothed(self, run: PlotRun, y: np.ndarray) -> np.ndarray:
         cache = run.smooth_cache
