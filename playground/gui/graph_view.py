@@ -37,6 +37,16 @@ FILLS = {
 }
 
 
+def format_number(value: float, digits: int = 6) -> str:
+    """A number in at most 9 significant digits: exact when that is enough (164.4375),
+    else rounded to ``digits`` (float32 noise such as 51.20000076 shows as 51.2)."""
+    for precision in range(digits, 10):
+        text = f"{value:.{precision}g}"
+        if float(text) == value:
+            return text
+    return f"{value:.{digits}g}"
+
+
 def format_array(value: np.ndarray | float | None, digits: int = 6) -> str:
     """Numbers as a student reads them: ``[51.2, 512, 0.0512]``, rows on their own lines."""
     if value is None:
@@ -44,7 +54,7 @@ def format_array(value: np.ndarray | float | None, digits: int = 6) -> str:
     return np.array2string(
         np.asarray(value),
         separator=", ",
-        formatter={"float_kind": lambda v: f"{v:.{digits}g}"},
+        formatter={"float_kind": lambda v: format_number(float(v), digits)},
         threshold=20,
         edgeitems=3,
         max_line_width=60,
@@ -256,4 +266,4 @@ class ComputationGraphView(QGraphicsView):
         super().mouseDoubleClickEvent(event)
 
 
-__all__ = ["ComputationGraphView", "GraphNodeItem", "format_array"]
+__all__ = ["ComputationGraphView", "GraphNodeItem", "format_array", "format_number"]
