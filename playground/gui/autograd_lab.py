@@ -165,6 +165,8 @@ class AutogradLab(QWidget):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setFrameShape(QFrame.Shape.StyledPanel)
         label.setStyleSheet("QLabel { padding: 4px; }")
+        # never squeezed: a clipped line of code would mislead more than a scroll bar
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         return label
 
     def _build_scalar(self) -> QGroupBox:
