@@ -202,6 +202,46 @@ def run_train(args: argparse.Namespace) -> int:
 COMMANDS["train"] = (_train_arguments, run_train, "train headless and write the losses")
 
 
+# -- export-code -------------------------------------------------------------------
+def _export_code_arguments(p: argparse.ArgumentParser) -> None:
+    add_config_arguments(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="write the script to FILE (default: print it)")
+
+
+def run_export_code(args: argparse.Namespace) -> int:
+    from .core.codegen import generate_script
+    from .core.config import ConfigError
+
+    try:
+        cfg = config_from_args(args)
+    except ConfigError as exc:
+        print(f"invalid configuration: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except (OSError, ValueError) as exc:  # an unreadable --config file
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    script = generate_script(cfg)
+    if not args.output:
+        sys.stdout.write(script)
+        return EXIT_OK
+    from .core.persistence import atomic_write_text
+
+    try:
+        atomic_write_text(args.output, script)
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS["export-code"] = (
+    _export_code_arguments,
+    run_export_code,
+    "print the plain PyTorch (or NumPy) script equivalent to a configuration",
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backprop-playground",
