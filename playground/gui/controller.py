@@ -117,6 +117,20 @@ class TrainingController(QObject):
         else:
             self._forget()
 
+    def when_idle(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` now if no worker runs, else once the worker has finished."""
+        if self._worker is None:
+            callback()
+        else:
+            previous = self._after_worker
+
+            def both() -> None:
+                callback()
+                if previous is not None:
+                    previous()
+
+            self._after_worker = both
+
     def set_lr(self, lr: float) -> None:
         """New learning rate from the next step on, without resetting the model."""
         if self.trainer is not None and not self.trainer.ended:

@@ -37,7 +37,9 @@ from ..core.persistence import (
     save_experiment,
 )
 from .controller import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
+from .autograd_lab import AutogradLab
 from .controls import ControlPanel
+from .inspector import GradientInspector
 from .loss_plot import LossPlot
 from .run_history import RunHistoryPanel
 from .settings import Settings, save_settings
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
         if self.settings.smoothing:
             self.plot.set_smoothing(self.settings.smoothing)
         self._pending_config: TrainConfig | None = None
+        self.last_gradient_check = None
         self._last_batch: Batch | None = None
         self._run_started_at = 0.0
         self._build_ui()
@@ -126,6 +129,10 @@ class MainWindow(QMainWindow):
         self.training_tab = QWidget(self)
         self.training_splitter = QSplitter(Qt.Orientation.Horizontal, self.training_tab)
         self.training_splitter.addWidget(self.plot)
+        self.inspector = GradientInspector(self)
+        self.training_splitter.addWidget(self.inspector)
+        self.training_splitter.setStretchFactor(0, 3)
+        self.training_splitter.setStretchFactor(1, 2)
         t_layout = QVBoxLayout(self.training_tab)
         t_layout.setContentsMargins(0, 0, 0, 0)
         t_layout.addWidget(self.banner)
@@ -135,6 +142,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.training_tab, self.tr("Training"))
         self.run_history = RunHistoryPanel(self.plot, self)
         self.tabs.addTab(self.run_history, self.tr("Runs"))
+        self.lab = AutogradLab(self)
+        self.tabs.addTab(self.lab, self.tr("Autograd lab"))
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(scroll)
@@ -249,6 +258,8 @@ class MainWindow(QMainWindow):
         self.controls.configChanged.connect(self._on_config_changed)
         self.controls.configInvalid.connect(self._on_config_invalid)
         self.controls.lrChanged.connect(self._on_lr_changed)
+        self.inspector.restartRequested.connect(self.restart_with_lr)
+        self.inspector.gradientCheckRequested.connect(self._on_gradient_check_requested)
 
     # -- run commands ----------------------------------------------------------
     @Slot()
@@ -307,6 +318,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_run_started(self, cfg: TrainConfig) -> None:
         self.plot.begin_run(cfg)
+        self.inspector.clear()
         self._last_batch = None
         self._run_started_at = time.monotonic()
 
@@ -315,6 +327,8 @@ class MainWindow(QMainWindow):
         self.plot.append(batch.steps, batch.losses)
         for step, lr in batch.lr_changes:
             self.plot.mark_lr_change(None, step, lr)
+        for stats in batch.stats:
+            self.inspector.show_stats(stats)
         self._last_batch = batch
         self._show_status(batch)
 
@@ -324,7 +338,8 @@ class MainWindow(QMainWindow):
         self.plot.end_run(batch.reason, batch.steps_per_s, batch.elapsed)
         if batch.divergence is not None:
             cfg = self.controller.config
-            lr = cfg.lr if cfg else 0.0
+            lr = self.controller.trainer.lr if self.controller.trainer else (cfg.lr if cfg else 0.0)
+            self.inspector.show_divergence(batch.divergence, lr, cfg.loss if cfg else "sum")
             text = self.tr("The run {0}. Usually the learning rate is too high for this loss: "
                            "try it ten times smaller.").format(batch.divergence.message)
             self.banner.show_message(text, "error", [(self.tr("Restart with lr / 10"),
@@ -341,10 +356,32 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._show_status(self._last_batch)
 
+    @Slot()
+    def _on_gradient_check_requested(self) -> None:
+        """Check the gradients of the current weights (pausing the run first)."""
+        self.controller.pause()
+        self.controller.when_idle(self._run_gradient_check)
+
+    def _run_gradient_check(self) -> None:
+        from ..core.gradcheck import gradient_check
+        from ..core.models import build_runner
+
+        try:
+            trainer = self.controller.trainer
+            runner = trainer.runner if trainer is not None else build_runner(self.controls.config())
+            report = gradient_check(runner)
+        except (ValueError, ConfigError, RuntimeError) as exc:
+            self.inspector.show_gradient_check_error(str(exc))
+            return
+        self.last_gradient_check = report
+        self.inspector.show_gradient_check(report)
+
+    @Slot(float)
     def restart_with_lr(self, lr: float) -> None:
         lr = max(lr, 1e-12)
         self.controls.lr.setValue(lr)
         self.start_new()
+        self.tabs.setCurrentWidget(self.training_tab)
 
     # -- control events ----------------------------------------------------------
     @Slot(object)
