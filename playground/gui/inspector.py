@@ -1,0 +1,822 @@
+"""The gradient inspector: per-parameter gradient statistics, live.
+
+The panel shows what the training loop's :class:`~playground.core.gradstats.StepStats`
+say about every parameter tensor: a table (norms, gradient mean / std / max,
+update-to-weight ratio), and for the selected parameter a histogram of its
+gradient (or of its values), a heat map of its gradient matrix and, for all
+parameters, the gradient norm over the steps on a log scale.  It also explains a
+divergence in plain words and shows the result of a gradient check.
+
+API for the window that hosts it
+--------------------------------
+Feeding (GUI thread only; everything passed in is plain data):
+
+* :meth:`GradientInspector.show_stats` ``(stats: StepStats)``: call with each
+  ``StepStats`` of every :class:`~playground.core.loop.Batch` in order (the loop
+  takes them a few times a second).  Cheap: table items and plot items are
+  reused, the norm history grows in NumPy buffers.  A step number lower than the
+  last one seen, or a different set of parameters, starts a fresh history.
+* :meth:`GradientInspector.clear` ``()``: a new run starts; forgets everything.
+* :meth:`GradientInspector.show_divergence` ``(divergence, lr, loss_reduction)``:
+  with ``batch.divergence``, the learning rate in use and ``cfg.loss``.  Marks
+  the parameter's row (nothing in the table when the loss itself went first),
+  explains the usual causes and offers "Restart with lr / 10".
+* :meth:`GradientInspector.show_gradient_check` ``(report: GradCheckReport)``
+  from :func:`playground.core.gradcheck.gradient_check`, or
+  :meth:`GradientInspector.show_gradient_check_error` ``(message)`` when the
+  check raised (it refuses a diverged run with a ``ValueError``).
+* :meth:`GradientInspector.set_gradient_check_enabled` ``(bool)``: e.g. off while
+  no runner exists.
+
+Signals:
+
+* ``restartRequested(float)``: the user asked to restart with this learning rate
+  (the diverged run's lr / 10).
+* ``gradientCheckRequested()``: the user pressed "Gradient check"; run
+  ``gradient_check(runner)`` while the runner is not stepping (between batches or
+  paused) and hand the report to :meth:`show_gradient_check`.
+* ``frozenChanged(bool)``: the "Freeze" toggle changed.  While frozen the panel
+  keeps incoming statistics (and the history) but shows nothing new; on
+  unfreeze it shows the newest.
+
+Typical wiring::
+
+    inspector.restartRequested.connect(window.restart_with_lr)
+    inspector.gradientCheckRequested.connect(window._on_inspector_gradient_check)
+    # per batch:  for s in batch.stats: inspector.show_stats(s)
+    #             if batch.divergence: inspector.show_divergence(batch.divergence, lr, cfg.loss)
+    # new run:    inspector.clear()
+
+Items the window and tests may read: ``table``, ``histogram_curve``,
+``heatmap_image``, ``color_bar``, ``norm_curves`` (name -> curve),
+``freeze_button``, ``values_button``, ``check_button``, ``restart_button``,
+``divergence_box``; constants ``COLUMNS`` and ``VALUE_ROLE`` (the raw float of a
+number cell).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+import pyqtgraph as pg  # isort: skip  (after PySide6, so pyqtgraph binds to it)
+
+from ..core.gradcheck import GradCheckReport, ParamCheck
+from ..core.gradstats import ParamStats, StepStats
+
+#: Table columns, in order.
+COLUMNS = (
+    "name",
+    "shape",
+    "weight_norm",
+    "grad_norm",
+    "grad_mean",
+    "grad_std",
+    "grad_max_abs",
+    "update_ratio",
+    "check",
+    "autograd",
+)
+COL = {key: i for i, key in enumerate(COLUMNS)}
+NUMBER_COLUMNS = ("weight_norm", "grad_norm", "grad_mean", "grad_std", "grad_max_abs", "update_ratio")
+#: Item data role holding the raw float behind a number cell's text.
+VALUE_ROLE = Qt.ItemDataRole.UserRole
+#: The update-to-weight ratio rule of thumb (context, not a verdict).
+RATIO_RULE = 1e-3
+#: Initial capacity of the norm-history buffers (doubled when full).
+HISTORY_CAPACITY = 256
+DIVERGED_BRUSH = QBrush(QColor(255, 120, 120, 110))
+GRADE_COLOURS = {
+    "good": QColor("#2e7d32"),
+    "acceptable": QColor("#7a7a00"),
+    "suspicious": QColor("#c66900"),
+    "wrong": QColor("#c62828"),
+    "unresolved": QColor("#666666"),
+}
+
+
+def format_sci(value: float) -> str:
+    """Compact scientific notation: ``1.23e-4``, ``-5.00e2``, ``0``, ``nan``, ``inf``."""
+    if value != value:
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def format_shape(shape: tuple[int, ...]) -> str:
+    return "×".join(str(n) for n in shape) if shape else "scalar"
+
+
+def symmetric_level(max_abs: float, preview: np.ndarray) -> float:
+    """Half-width of a colour scale centred on 0: ``max|g|``, or a usable stand-in."""
+    if math.isfinite(max_abs) and max_abs > 0:
+        return max_abs
+    finite = np.abs(preview[np.isfinite(preview)])
+    m = float(finite.max()) if finite.size else 0.0
+    return m if m > 0 else 1.0
+
+
+class _NormHistory:
+    """Gradient norm per parameter over steps, in buffers that double when full.
+
+    ``log_norms`` holds log10 of each norm (NaN where the norm is 0 or not
+    finite), computed once on arrival, so a redraw takes no logarithms.
+    """
+
+    def __init__(self) -> None:
+        self.reset(())
+
+    def reset(self, names: tuple[str, ...]) -> None:
+        self.names = names
+        self.steps = np.empty(HISTORY_CAPACITY, dtype=np.float64)
+        self.norms = np.empty((len(names), HISTORY_CAPACITY), dtype=np.float64)
+        self.log_norms = np.empty((len(names), HISTORY_CAPACITY), dtype=np.float64)
+        self.count = 0
+
+    def append(self, step: int, norms: list[float]) -> None:
+        if self.count == self.steps.size:
+            cap = 2 * self.steps.size
+            steps = np.empty(cap, dtype=np.float64)
+            steps[: self.count] = self.steps
+            self.steps = steps
+            self.norms = self._grown(self.norms, cap)
+            self.log_norms = self._grown(self.log_norms, cap)
+        self.steps[self.count] = step
+        self.count += 1
+        self.set_last(norms)
+
+    def set_last(self, norms: list[float]) -> None:
+        """Replace the newest column (the same step seen again)."""
+        i = self.count - 1
+        self.norms[:, i] = norms
+        col = self.norms[:, i]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.log_norms[:, i] = np.where((col > 0) & np.isfinite(col), np.log10(col), np.nan)
+
+    def _grown(self, buf: np.ndarray, cap: int) -> np.ndarray:
+        grown = np.empty((buf.shape[0], cap), dtype=np.float64)
+        grown[:, : self.count] = buf[:, : self.count]
+        return grown
+
+    @property
+    def last_step(self) -> float:
+        return float(self.steps[self.count - 1]) if self.count else -math.inf
+
+
+class GradientInspector(QWidget):
+    """Per-parameter gradient statistics, a histogram, a heat map and norm history."""
+
+    restartRequested = Signal(float)
+    gradientCheckRequested = Signal()
+    frozenChanged = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._names: tuple[str, ...] = ()
+        self._shapes: tuple[tuple[int, ...], ...] = ()
+        self._shown: StepStats | None = None  # what the panel displays
+        self._latest: StepStats | None = None  # newest received (differs while frozen)
+        self._selected = ""
+        self._history = _NormHistory()
+        self._divergence: Any = None
+        self._check: GradCheckReport | None = None
+        self._lr_after_restart = math.nan
+        self._titled: tuple[str, bool] | None = None
+        self._resize_pending = False
+        self._build_ui()
+        self._retranslate_headers()
+        self._update_status()
+
+    # -- construction -------------------------------------------------------
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        bar = QHBoxLayout()
+        self.status_label = QLabel()
+        self.status_label.setToolTip(self.tr("The training step whose gradients are shown."))
+        bar.addWidget(self.status_label, 1)
+        self.freeze_button = QToolButton()
+        self.freeze_button.setText(self.tr("Freeze"))
+        self.freeze_button.setCheckable(True)
+        self.freeze_button.setToolTip(
+            self.tr(
+                "Stop updating this panel so you can read the numbers. Training goes on; "
+                "the newest statistics appear when you unfreeze."
+            )
+        )
+        self.freeze_button.toggled.connect(self._on_freeze_toggled)
+        bar.addWidget(self.freeze_button)
+        self.check_button = QPushButton(self.tr("Gradient check"))
+        self.check_button.setToolTip(
+            self.tr(
+                "Compare the gradient this style computes (autograd, or the hand-written backward "
+                "pass for NumPy) with finite differences: nudge a few weights by ±ε and watch the "
+                "loss. A relative error below 1e-7 means the gradient is right."
+            )
+        )
+        self.check_button.clicked.connect(self._on_check_button_clicked)
+        bar.addWidget(self.check_button)
+        layout.addLayout(bar)
+
+        self.divergence_box = QFrame()
+        self.divergence_box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.divergence_box.setObjectName("divergenceBox")
+        self.divergence_box.setStyleSheet(
+            "#divergenceBox { background: rgba(255, 120, 120, 40); border: 1px solid rgba(200, 40, 40, 120); }"
+        )
+        box = QVBoxLayout(self.divergence_box)
+        self.divergence_label = QLabel()
+        self.divergence_label.setWordWrap(True)
+        self.divergence_label.setTextFormat(Qt.TextFormat.RichText)
+        box.addWidget(self.divergence_label)
+        self.restart_button = QPushButton()
+        self.restart_button.setToolTip(
+            self.tr("Start the run again from the same seed with a learning rate ten times smaller.")
+        )
+        self.restart_button.clicked.connect(self._on_restart_button_clicked)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.restart_button)
+        box.addLayout(row)
+        self.divergence_box.hide()
+        layout.addWidget(self.divergence_box)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        layout.addWidget(splitter, 1)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setColumnHidden(COL["check"], True)
+        self.table.setColumnHidden(COL["autograd"], True)
+        self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
+        rows_visible = 4  # the largest model (two weights, two biases) without scrolling
+        self.table.setMinimumHeight(
+            self.table.horizontalHeader().sizeHint().height()
+            + rows_visible * self.table.verticalHeader().defaultSectionSize()
+            + 2 * self.table.frameWidth()
+        )
+        top_layout.addWidget(self.table, 1)
+        self.hint_label = QLabel(
+            self.tr(
+                "Update / weight: a common rule of thumb is about 1e-3 per step. Much smaller often "
+                "means slow learning; much larger, unstable steps."
+            )
+        )
+        self.hint_label.setWordWrap(True)
+        small = QFont(self.hint_label.font())
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
+        self.hint_label.setFont(small)
+        muted = self.hint_label.palette()
+        muted.setColor(QPalette.ColorRole.WindowText, muted.color(QPalette.ColorRole.PlaceholderText))
+        self.hint_label.setPalette(muted)
+        top_layout.addWidget(self.hint_label)
+        self.check_label = QLabel()
+        self.check_label.setWordWrap(True)
+        self.check_label.setTextFormat(Qt.TextFormat.RichText)
+        self.check_label.hide()
+        top_layout.addWidget(self.check_label)
+        splitter.addWidget(top)
+
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        toggles = QHBoxLayout()
+        self.gradient_button = QToolButton()
+        self.gradient_button.setText(self.tr("Gradient"))
+        self.gradient_button.setToolTip(self.tr("Histogram of the selected parameter's gradient."))
+        self.values_button = QToolButton()
+        self.values_button.setText(self.tr("Values"))
+        self.values_button.setToolTip(
+            self.tr("Histogram of the selected parameter's values (the weights themselves).")
+        )
+        self._hist_group = QButtonGroup(self)
+        for button in (self.gradient_button, self.values_button):
+            button.setCheckable(True)
+            self._hist_group.addButton(button)
+            toggles.addWidget(button)
+        self.gradient_button.setChecked(True)
+        self.values_button.toggled.connect(self._on_values_button_toggled)
+        toggles.addStretch(1)
+        bottom_layout.addLayout(toggles)
+
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.plots.setToolTip(
+            self.tr(
+                "Left: how the selected parameter's gradient (or values) is distributed. "
+                "Middle: its gradient as a matrix (rows and columns sampled when large); "
+                "red is positive, blue negative, white zero. "
+                "Bottom: every parameter's gradient norm over the steps, on a log scale."
+            )
+        )
+        self.hist_plot = self.plots.addPlot(row=0, col=0)
+        self.hist_plot.setLabel("left", self.tr("count"))
+        self.hist_plot.setMouseEnabled(x=False, y=False)
+        self.histogram_curve = pg.PlotDataItem(
+            x=np.array([0.0, 1.0]),
+            y=np.array([0.0]),
+            stepMode="center",
+            fillLevel=0,
+            brush=(80, 140, 220, 150),
+            pen=pg.mkPen((80, 140, 220), width=1),
+        )
+        self.hist_plot.addItem(self.histogram_curve)
+
+        self.heat_plot = self.plots.addPlot(row=0, col=1)
+        self.heat_plot.invertY(True)  # row 0 at the top, as a matrix is written
+        self.heat_plot.setAspectLocked(False)
+        self.heat_plot.setLabel("left", self.tr("row"))
+        self.heat_plot.setLabel("bottom", self.tr("column"))
+        self.heatmap_image = pg.ImageItem(axisOrder="row-major")
+        self.heat_plot.addItem(self.heatmap_image)
+        self.color_bar = pg.ColorBarItem(
+            values=(-1.0, 1.0),
+            colorMap=pg.colormap.get("CET-D1"),
+            interactive=False,
+            width=12,
+            colorMapMenu=False,
+        )
+        self.color_bar.setImageItem(self.heatmap_image, insert_in=self.heat_plot)
+
+        self.norm_plot = self.plots.addPlot(row=1, col=0, colspan=2)
+        # Curves get log10 values computed once per step; only the axis is in log mode.
+        self.norm_plot.getAxis("left").setLogMode(True)
+        self.norm_plot.setLabel("left", self.tr("‖gradient‖"))
+        self.norm_plot.setLabel("bottom", self.tr("step"))
+        self.norm_plot.setClipToView(True)
+        self.norm_plot.setDownsampling(auto=True, mode="peak")
+        self.norm_legend = self.norm_plot.addLegend(offset=(5, 5))
+        self.norm_curves: dict[str, pg.PlotDataItem] = {}
+        bottom_layout.addWidget(self.plots, 1)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+
+    def _retranslate_headers(self) -> None:
+        headers = {
+            "name": (self.tr("Parameter"), self.tr("The parameter tensor's name in the model.")),
+            "shape": (self.tr("Shape"), self.tr("Rows × columns of the tensor (a bias has one dimension).")),
+            "weight_norm": (
+                self.tr("‖w‖"),
+                self.tr("Size of the weights: the square root of the sum of their squares (L2 norm)."),
+            ),
+            "grad_norm": (
+                self.tr("‖∇‖"),
+                self.tr(
+                    "Size of the gradient of the loss with respect to this tensor (L2 norm), before "
+                    "the update. Huge values warn of divergence; values near 0 of vanishing gradients."
+                ),
+            ),
+            "grad_mean": (
+                self.tr("mean ∇"),
+                self.tr("Average gradient entry. Far from 0 means most weights are pushed the same way."),
+            ),
+            "grad_std": (self.tr("std ∇"), self.tr("Spread (standard deviation) of the gradient entries.")),
+            "grad_max_abs": (
+                self.tr("max |∇|"),
+                self.tr("Largest gradient entry in absolute value; the heat map's colour scale is ±this."),
+            ),
+            "update_ratio": (
+                self.tr("‖Δw‖/‖w‖ (≈1e-3)"),
+                self.tr(
+                    "‖lr·update‖ / ‖w‖: how much this step changed the tensor, relative to its size. "
+                    "A common rule of thumb is about 1e-3: much smaller and the weights barely move "
+                    "(learning is slow); much larger and each step rewrites them (training may be "
+                    "unstable). It is a guide, not a law: Adam, for example, sets its own step size."
+                ),
+            ),
+            "check": (
+                self.tr("gradient check"),
+                self.tr(
+                    "Largest relative error |analytic − numerical| / (|analytic| + |numerical|) over a "
+                    "few sampled entries: below 1e-7 good, up to 1e-4 acceptable (usual for a large "
+                    "loss or ReLU kinks), up to 1e-2 suspicious, above 1e-2 wrong."
+                ),
+            ),
+            "autograd": (
+                self.tr("hand vs autograd"),
+                self.tr(
+                    "NumPy style: largest difference between the hand-written gradient and the one "
+                    "autograd computes for the same network, relative to the gradient's size. "
+                    "Around 1e-15 means they agree to rounding."
+                ),
+            ),
+        }
+        for key, (text, tip) in headers.items():
+            item = QTableWidgetItem(text)
+            item.setToolTip(tip)
+            self.table.setHorizontalHeaderItem(COL[key], item)
+        self._column_tips = {key: tip for key, (_, tip) in headers.items()}
+
+    # -- public API ---------------------------------------------------------
+    def show_stats(self, stats: StepStats) -> None:
+        """Record ``stats`` and display it (unless frozen)."""
+        names = tuple(p.name for p in stats.params)
+        if names != self._history.names or stats.step < self._history.last_step:
+            self._history.reset(names)  # another run, or another model
+            self._reset_norm_curves(names)
+        norms = [p.grad_norm for p in stats.params]
+        if stats.step == self._history.last_step:
+            self._history.set_last(norms)  # the same step again
+        else:
+            self._history.append(stats.step, norms)
+        self._latest = stats
+        if not self.is_frozen():
+            self._display(stats)
+
+    def clear(self) -> None:
+        """Forget the run: empty table and plots, no divergence, no check result."""
+        self._shown = self._latest = None
+        self._divergence = None
+        self._check = None
+        self._history.reset(())
+        self._reset_norm_curves(())
+        self._set_rows((), ())
+        self.histogram_curve.setData(x=np.array([0.0, 1.0]), y=np.array([0.0]))
+        self.heatmap_image.clear()
+        self.color_bar.setLevels((-1.0, 1.0))
+        self.divergence_box.hide()
+        self.check_label.hide()
+        self.table.setColumnHidden(COL["check"], True)
+        self.table.setColumnHidden(COL["autograd"], True)
+        self._update_status()
+
+    def show_divergence(self, divergence: Any, lr: float, loss_reduction: str) -> None:
+        """Explain a :class:`~playground.core.loop.Divergence` and offer a restart at lr / 10."""
+        self._divergence = divergence
+        self._lr_after_restart = float(lr) / 10.0
+        self._apply_divergence_highlight()
+        self.divergence_label.setText(self._divergence_text(divergence, float(lr), loss_reduction))
+        self.restart_button.setText(
+            self.tr("Restart with lr / 10 (= {0:g})").format(self._lr_after_restart)
+        )
+        self.divergence_box.show()
+        self._update_status()
+
+    def highlighted_tensor(self) -> str | None:
+        """The tensor named by the divergence shown (``"loss"`` or a parameter), else None."""
+        return None if self._divergence is None else self._divergence.tensor
+
+    def highlighted_row(self) -> int:
+        """Table row marked as the first to go non-finite; -1 if none (or the loss went first)."""
+        tensor = self.highlighted_tensor()
+        return self._names.index(tensor) if tensor in self._names else -1
+
+    def show_gradient_check(self, report: GradCheckReport) -> None:
+        """Show the relative error and grade of every parameter (and hand vs autograd)."""
+        self._check = report
+        names = tuple(p.name for p in report.params)
+        if names != self._names:  # no statistics yet (or another run's): rows from the report
+            self._set_rows(names, tuple(p.shape for p in report.params))
+        by_name = report.by_name()
+        for row, name in enumerate(self._names):
+            check = by_name.get(name)
+            self._set_check_cells(row, check)
+        has_autograd = report.autograd_max_rel_diff is not None
+        self.table.setColumnHidden(COL["check"], False)
+        self.table.setColumnHidden(COL["autograd"], not has_autograd)
+        self.table.resizeColumnToContents(COL["check"])
+        if has_autograd:
+            self.table.resizeColumnToContents(COL["autograd"])
+        self.check_label.setText(self._check_summary(report))
+        self.check_label.show()
+
+    def show_gradient_check_error(self, message: str) -> None:
+        """Say why the gradient check could not run."""
+        self.check_label.setText(self.tr("Gradient check not possible: {0}").format(_escape(message)))
+        self.check_label.show()
+
+    def set_gradient_check_enabled(self, enabled: bool) -> None:
+        self.check_button.setEnabled(enabled)
+
+    def set_frozen(self, frozen: bool) -> None:
+        self.freeze_button.setChecked(frozen)
+
+    def is_frozen(self) -> bool:
+        return self.freeze_button.isChecked()
+
+    def selected_parameter(self) -> str:
+        return self._selected
+
+    def select_parameter(self, name: str) -> None:
+        if name in self._names:
+            self.table.selectRow(self._names.index(name))
+
+    def shown_stats(self) -> StepStats | None:
+        """The statistics on display (older than the newest while frozen)."""
+        return self._shown
+
+    # -- display ------------------------------------------------------------
+    def _display(self, stats: StepStats) -> None:
+        self._shown = stats
+        names = tuple(p.name for p in stats.params)
+        shapes = tuple(p.shape for p in stats.params)
+        if names != self._names or shapes != self._shapes:
+            self._set_rows(names, shapes)
+        for row, p in enumerate(stats.params):
+            self._set_number_cells(row, p)
+        if self._resize_pending:
+            self._resize_pending = False
+            self.table.resizeColumnsToContents()
+        self._draw_selected()
+        self._draw_norms()
+        self._update_status()
+
+    def _set_rows(self, names: tuple[str, ...], shapes: tuple[tuple[int, ...], ...]) -> None:
+        """Create the table's items once per set of parameters; later updates only set text."""
+        self._names, self._shapes = names, shapes
+        table = self.table
+        table.blockSignals(True)
+        try:
+            table.clearContents()
+            table.setRowCount(len(names))
+            for row, (name, shape) in enumerate(zip(names, shapes, strict=True)):
+                for key in COLUMNS:
+                    item = QTableWidgetItem()
+                    item.setToolTip(self._column_tips[key])
+                    if key in NUMBER_COLUMNS or key in ("check", "autograd"):
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    table.setItem(row, COL[key], item)
+                table.item(row, COL["name"]).setText(name)
+                table.item(row, COL["shape"]).setText(format_shape(shape))
+            if names:
+                if self._selected not in names:
+                    self._selected = names[0]
+                table.selectRow(names.index(self._selected))
+            else:
+                self._selected = ""
+        finally:
+            table.blockSignals(False)
+        self._apply_divergence_highlight()
+        self._resize_pending = bool(names)  # once the first numbers are in
+
+    def _set_number_cells(self, row: int, p: ParamStats) -> None:
+        table = self.table
+        for key in NUMBER_COLUMNS:
+            value = float(getattr(p, key))
+            item = table.item(row, COL[key])
+            item.setData(VALUE_ROLE, value)
+            item.setText(format_sci(value))
+        ratio = p.update_ratio
+        item = table.item(row, COL["update_ratio"])
+        if ratio > 0 and math.isfinite(ratio):
+            orders = math.log10(ratio / RATIO_RULE)
+            if abs(orders) < 0.5:
+                where = self.tr("about the 1e-3 rule of thumb")
+            elif orders > 0:
+                where = self.tr("{0:.1f} orders of magnitude above the 1e-3 rule of thumb").format(orders)
+            else:
+                where = self.tr("{0:.1f} orders of magnitude below the 1e-3 rule of thumb").format(-orders)
+            item.setToolTip(self._column_tips["update_ratio"] + "\n\n" + self.tr("This step: ") + where + ".")
+
+    def _set_check_cells(self, row: int, check: ParamCheck | None) -> None:
+        item = self.table.item(row, COL["check"])
+        auto = self.table.item(row, COL["autograd"])
+        if check is None:
+            item.setText("")
+            auto.setText("")
+            return
+        rel = check.rel_error
+        text = self._grade_word(check.grade) if math.isnan(rel) else f"{format_sci(rel)} {self._grade_word(check.grade)}"
+        item.setText(text)
+        item.setData(VALUE_ROLE, rel)
+        item.setForeground(QBrush(GRADE_COLOURS.get(check.grade, QColor("#666666"))))
+        item.setToolTip(self._check_tooltip(check))
+        if check.autograd_rel_diff is None:
+            auto.setText("")
+        else:
+            auto.setText(format_sci(check.autograd_rel_diff))
+            auto.setData(VALUE_ROLE, check.autograd_rel_diff)
+            auto.setToolTip(self._column_tips["autograd"])
+
+    def _draw_selected(self) -> None:
+        stats = self._shown
+        if stats is None:
+            return
+        p = next((q for q in stats.params if q.name == self._selected), None)
+        if p is None:
+            return
+        values = self.values_button.isChecked()
+        hist = p.weight_hist if values else p.grad_hist
+        self.histogram_curve.setData(x=hist.edges, y=hist.counts)
+        if (p.name, values) != self._titled:  # titles only when they change: setHtml is slow
+            self._titled = (p.name, values)
+            what = self.tr("values of {0}") if values else self.tr("gradient of {0}")
+            self.hist_plot.setTitle(what.format(p.name), size="9pt")
+            self.hist_plot.setLabel("bottom", self.tr("value") if values else self.tr("gradient"))
+            self.heat_plot.setTitle(self.tr("gradient of {0}").format(p.name), size="9pt")
+        preview = p.grad_preview
+        if not np.isfinite(preview).all():
+            preview = np.nan_to_num(preview, nan=0.0)
+        level = symmetric_level(p.grad_max_abs, preview)
+        self.heatmap_image.setImage(preview, autoLevels=False, levels=(-level, level))
+        self.color_bar.setLevels((-level, level))
+
+    def _reset_norm_curves(self, names: tuple[str, ...]) -> None:
+        if tuple(self.norm_curves) == names:
+            for curve in self.norm_curves.values():
+                curve.setData(x=np.empty(0), y=np.empty(0))
+            return
+        for curve in self.norm_curves.values():
+            self.norm_plot.removeItem(curve)
+        self.norm_curves = {}
+        for i, name in enumerate(names):
+            curve = pg.PlotDataItem(
+                pen=pg.mkPen(pg.intColor(i, hues=max(len(names), 4)), width=1.5), name=name
+            )
+            self.norm_plot.addItem(curve)
+            self.norm_curves[name] = curve
+        self._style_norm_curves()
+
+    def _style_norm_curves(self) -> None:
+        n = max(len(self.norm_curves), 4)
+        for i, (name, curve) in enumerate(self.norm_curves.items()):
+            width = 2.5 if name == self._selected else 1.2
+            curve.setPen(pg.mkPen(pg.intColor(i, hues=n), width=width))
+
+    def _draw_norms(self) -> None:
+        h = self._history
+        n = h.count
+        steps = h.steps[:n]
+        for i, curve in enumerate(self.norm_curves.values()):
+            curve.setData(x=steps, y=h.log_norms[i, :n])
+
+    def _apply_divergence_highlight(self) -> None:
+        target = self.highlighted_row()
+        for row in range(self.table.rowCount()):
+            brush = DIVERGED_BRUSH if row == target else QBrush()
+            for col in range(self.table.columnCount()):
+                item = self.table.item(row, col)
+                if item is not None:
+                    item.setBackground(brush)
+
+    def _update_status(self) -> None:
+        stats = self._shown
+        if stats is None:
+            text = self.tr("No gradients yet: start training.")
+        else:
+            text = self.tr("Step {0}, lr {1}").format(stats.step, format_sci(stats.lr))
+            if self.is_frozen() and self._latest is not None and self._latest is not stats:
+                text += self.tr(" (frozen; newest: step {0})").format(self._latest.step)
+            elif self.is_frozen():
+                text += self.tr(" (frozen)")
+        self.status_label.setText(text)
+
+    # -- texts --------------------------------------------------------------
+    def _grade_word(self, grade: str) -> str:
+        return {
+            "good": self.tr("good"),
+            "acceptable": self.tr("acceptable"),
+            "suspicious": self.tr("suspicious"),
+            "wrong": self.tr("wrong"),
+            "unresolved": self.tr("too small to check"),
+        }.get(grade, grade)
+
+    def _check_tooltip(self, check: ParamCheck) -> str:
+        lines = [
+            self.tr("Sampled entries (flat index: analytic vs numerical gradient):"),
+        ]
+        for i, a, n in zip(check.indices, check.analytic, check.numeric, strict=True):
+            lines.append(f"  [{i}]  {format_sci(a)}  vs  {format_sci(n)}")
+        meaning = {
+            "good": self.tr("The gradient matches finite differences: it is right."),
+            "acceptable": self.tr(
+                "Close: normal when the loss is large (finite differences lose digits to rounding) "
+                "or the activation has kinks (ReLU)."
+            ),
+            "suspicious": self.tr("Larger than rounding explains: look for a small mistake."),
+            "wrong": self.tr("The gradient does not match the loss: the backward pass has a mistake."),
+            "unresolved": self.tr(
+                "The gradient is smaller than finite differences can measure at this loss."
+            ),
+        }.get(check.grade, "")
+        return "\n".join(lines + ["", meaning])
+
+    def _check_summary(self, report: GradCheckReport) -> str:
+        worst = report.grade
+        colour = GRADE_COLOURS.get(worst, QColor("#666666")).name()
+        text = self.tr("Gradient check: <b style='color:{0}'>{1}</b> (largest relative error {2}, ε = {3}).").format(
+            colour, self._grade_word(worst), format_sci(report.max_rel_error), format_sci(report.eps)
+        )
+        if report.autograd_max_rel_diff is not None:
+            text += " " + self.tr("Hand-written vs autograd: largest relative difference {0}.").format(
+                format_sci(report.autograd_max_rel_diff)
+            )
+        return text
+
+    def _divergence_text(self, d: Any, lr: float, loss_reduction: str) -> str:
+        value = _escape(str(d.value))
+        tensor = _escape(str(d.tensor))
+        if d.kind == "loss":
+            what = self.tr("the loss became {0}").format(value)
+        elif d.kind == "gradient":
+            what = self.tr("the gradient of {0} became {1}").format(tensor, value)
+        else:
+            what = self.tr("{0} became {1} in the update").format(tensor, value)
+        head = self.tr("<b>Training diverged at step {0}: {1}.</b>").format(d.step, what)
+        lr_text = f"{lr:g}"
+        if loss_reduction == "sum":
+            causes = [
+                self.tr(
+                    "<b>Learning rate too high for a summed loss.</b> With loss = sum each of the N·D_out "
+                    "predicted numbers adds its own term, so the gradient is N·D_out times larger than with "
+                    "the mean (640 times for the lesson's 64 × 10). With lr = {0} each step overshoots, "
+                    "the next error is bigger, and it snowballs until the numbers overflow; that is why "
+                    "the lesson uses lr = 1e-6."
+                ).format(lr_text),
+                self.tr(
+                    "<b>Mean vs sum.</b> The loss 'mean' divides the gradient by N·D_out; "
+                    "keeping 'sum' needs a learning rate about N·D_out times smaller."
+                ),
+            ]
+        else:
+            causes = [
+                self.tr(
+                    "<b>Learning rate too high.</b> With lr = {0} each step overshoots the minimum, so the "
+                    "next error and gradient are bigger, and so on until the numbers overflow."
+                ).format(lr_text),
+                self.tr(
+                    "<b>Mean vs sum.</b> The loss is already the mean, so the gradient is not inflated by "
+                    "N·D_out: the learning rate itself is too large for these weights."
+                ),
+            ]
+        causes.append(
+            self.tr(
+                "<b>Exploding activations.</b> Large inputs or weights make the hidden values x·w1 large; "
+                "with no activation (or ReLU) nothing bounds them, and every overshooting step makes "
+                "them larger still."
+            )
+        )
+        tail = self.tr("Try again with a learning rate ten times smaller.")
+        items = "".join(f"<li>{c}</li>" for c in causes)
+        return f"{head}<ul>{items}</ul>{tail}"
+
+    # -- slots --------------------------------------------------------------
+    @Slot(bool)
+    def _on_freeze_toggled(self, frozen: bool) -> None:
+        if not frozen and self._latest is not None and self._latest is not self._shown:
+            self._display(self._latest)
+        else:
+            self._update_status()
+        self.frozenChanged.emit(frozen)
+
+    @Slot()
+    def _on_check_button_clicked(self) -> None:
+        self.gradientCheckRequested.emit()
+
+    @Slot()
+    def _on_restart_button_clicked(self) -> None:
+        self.restartRequested.emit(self._lr_after_restart)
+
+    @Slot()
+    def _on_table_selection_changed(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        row = rows[0].row()
+        if 0 <= row < len(self._names):
+            self._selected = self._names[row]
+            self._draw_selected()
+            self._style_norm_curves()
+
+    @Slot(bool)
+    def _on_values_button_toggled(self, _checked: bool) -> None:
+        self._draw_selected()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
