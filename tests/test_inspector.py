@@ -330,7 +330,11 @@ def test_stats_of_another_model_rebuild_the_rows(inspector):
     a, _ = loop_stats(TrainConfig(**SMALL, style="tensors", steps=1, lr=1e-3))
     b, _ = loop_stats(TrainConfig(**SMALL, style="sequential", steps=1))
     inspector.show_stats(a[0])
+    inspector.show_gradient_check(gradient_check(build_runner(TrainConfig(**SMALL, style="tensors", lr=1e-3))))
+    assert not inspector.table.isColumnHidden(COL["check"])
     inspector.show_stats(b[0])
+    assert inspector.table.isColumnHidden(COL["check"])  # that check was about the other model
+    assert inspector.check_label.isHidden()
     assert inspector.table.rowCount() == 4
     assert list(inspector.norm_curves) == ["0.weight", "0.bias", "1.weight", "1.bias"]
     assert inspector.selected_parameter() == "0.weight"

@@ -60,7 +60,7 @@ import math
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -128,7 +128,9 @@ def format_sci(value: float) -> str:
 
 
 def format_shape(shape: tuple[int, ...]) -> str:
-    return "×".join(str(n) for n in shape) if shape else "scalar"
+    if not shape:
+        return QCoreApplication.translate("GradientInspector", "scalar")
+    return "×".join(str(n) for n in shape)
 
 
 def symmetric_level(max_abs: float, preview: np.ndarray) -> float:
@@ -462,7 +464,6 @@ class GradientInspector(QWidget):
         """Forget the run: empty table and plots, no divergence, no check result."""
         self._shown = self._latest = None
         self._divergence = None
-        self._check = None
         self._history.reset(())
         self._reset_norm_curves(())
         self._set_rows((), ())
@@ -470,10 +471,14 @@ class GradientInspector(QWidget):
         self.heatmap_image.clear()
         self.color_bar.setLevels((-1.0, 1.0))
         self.divergence_box.hide()
+        self._forget_check()
+        self._update_status()
+
+    def _forget_check(self) -> None:
+        self._check = None
         self.check_label.hide()
         self.table.setColumnHidden(COL["check"], True)
         self.table.setColumnHidden(COL["autograd"], True)
-        self._update_status()
 
     def show_divergence(self, divergence: Any, lr: float, loss_reduction: str) -> None:
         """Explain a :class:`~playground.core.loop.Divergence` and offer a restart at lr / 10."""
@@ -547,6 +552,7 @@ class GradientInspector(QWidget):
         shapes = tuple(p.shape for p in stats.params)
         if names != self._names or shapes != self._shapes:
             self._set_rows(names, shapes)
+            self._forget_check()  # it was about another model
         for row, p in enumerate(stats.params):
             self._set_number_cells(row, p)
         if self._resize_pending:
@@ -711,7 +717,7 @@ class GradientInspector(QWidget):
             self.tr("Sampled entries (flat index: analytic vs numerical gradient):"),
         ]
         for i, a, n in zip(check.indices, check.analytic, check.numeric, strict=True):
-            lines.append(f"  [{i}]  {format_sci(a)}  vs  {format_sci(n)}")
+            lines.append(self.tr("  [{0}]  {1}  vs  {2}").format(i, format_sci(a), format_sci(n)))
         meaning = {
             "good": self.tr("The gradient matches finite differences: it is right."),
             "acceptable": self.tr(
@@ -804,10 +810,10 @@ class GradientInspector(QWidget):
 
     @Slot()
     def _on_table_selection_changed(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        indexes = self.table.selectionModel().selectedIndexes()
+        if not indexes:
             return
-        row = rows[0].row()
+        row = indexes[0].row()
         if 0 <= row < len(self._names):
             self._selected = self._names[row]
             self._draw_selected()
