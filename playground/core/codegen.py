@@ -105,19 +105,20 @@ def _and(items: list[str]) -> str:
 
 
 def _header(s: _Script, cfg: TrainConfig) -> None:
+    # Comments rather than a docstring: an editor that highlights line by line
+    # (the app's code view) shows them right.
     bias = "on" if cfg.bias else "off"
     needs = "torch and NumPy" if cfg.style == "numpy" else "torch"
     s.add(
-        f'"""Backprop Playground, style "{STYLE_LABELS[cfg.style]}": the lesson\'s two-layer network.',
-        "",
-        "The script equivalent to the app's configuration:",
-        f"  style {cfg.style}, optimizer {cfg.optimizer}, lr {cfg.lr!r}, {cfg.steps} steps, seed {cfg.seed},",
-        f"  N={cfg.N}, D_in={cfg.D_in}, H={cfg.H}, D_out={cfg.D_out}, {cfg.dtype}, loss {cfg.loss},",
-        f"  activation {cfg.activation}, bias {bias}, device {cfg.device}, mistake {cfg.mistake}.",
-        "",
-        f"It needs only {needs}.  Every step prints the loss before that step's update:",
-        "the same numbers the app shows for this configuration.",
-        '"""',
+        f'# Backprop Playground, style "{STYLE_LABELS[cfg.style]}": the lesson\'s two-layer network.',
+        "#",
+        "# The script equivalent to the app's configuration:",
+        f"#   style {cfg.style}, optimizer {cfg.optimizer}, lr {cfg.lr!r}, {cfg.steps} steps, seed {cfg.seed},",
+        f"#   N={cfg.N}, D_in={cfg.D_in}, H={cfg.H}, D_out={cfg.D_out}, {cfg.dtype}, loss {cfg.loss},",
+        f"#   activation {cfg.activation}, bias {bias}, device {cfg.device}, mistake {cfg.mistake}.",
+        "#",
+        f"# It needs only {needs}.  Every step prints the loss before that step's update:",
+        "# the same numbers the app shows for this configuration.",
         "",
     )
 
