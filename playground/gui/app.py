@@ -92,6 +92,10 @@ def _application(argv: Sequence[str] | None) -> QApplication:
     app.setOrganizationName("backprop-playground")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
+    from .i18n import install_translator
+    from .settings import load_settings
+
+    install_translator(app, load_settings().language)  # before any window is built
     return app
 
 
@@ -113,7 +117,7 @@ def create_app(argv: Sequence[str] | None = None, exec_app: bool = True, experim
 
     def on_loaded(error: str) -> None:
         if error:
-            splash.label.setText(splash.tr("PyTorch could not be loaded:\n{0}").format(error))
+            splash.label.setText(QApplication.translate("LoadingWindow", "PyTorch could not be loaded:\n{0}").format(error))
             return
         holder["window"] = _build_window(experiment)
         splash.close()

@@ -72,7 +72,7 @@ class TrainingController(QObject):
             self.failed.emit(str(exc))
             return False
         except (MemoryError, RuntimeError) as exc:
-            self.failed.emit(f"could not build the model: {exc}")
+            self.failed.emit(self.tr("could not build the model: {0}").format(exc))
             return False
         self.runStarted.emit(cfg)
         self._launch(None)
@@ -183,7 +183,7 @@ class TrainingController(QObject):
     def _on_errored(self, exc: Any) -> None:
         # The core turns step failures into batches; anything here is a bug, reported not raised.
         log.error("training worker failed: %r", exc)
-        self.failed.emit(f"training stopped by an internal error: {exc}")
+        self.failed.emit(self.tr("training stopped by an internal error: {0}").format(exc))
         if self.trainer is not None:
             self.trainer.ended = True
         self._set_state(FINISHED)

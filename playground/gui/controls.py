@@ -74,8 +74,14 @@ class ControlPanel(QWidget):
             self.sizes[name] = w
             form.addRow(name, w)
 
+        style_names = {  # literal texts, so that lupdate finds them (C.STYLE_LABELS in English)
+            "numpy": self.tr("NumPy by hand"),
+            "tensors": self.tr("Raw tensors + autograd"),
+            "sequential": self.tr("nn.Sequential + optimizer"),
+            "module": self.tr("nn.Module subclass"),
+        }
         self.style = self._combo(
-            [(s, self.tr(C.STYLE_LABELS[s])) for s in C.STYLES],
+            [(s, style_names.get(s, C.STYLE_LABELS[s])) for s in C.STYLES],
             self.tr("How the network is written: by hand in NumPy, raw tensors with autograd, "
                     "nn.Sequential with an optimizer, or your own nn.Module subclass. Choosing a "
                     "style loads the lesson's learning rate and optimizer for it."),
@@ -104,7 +110,7 @@ class ControlPanel(QWidget):
         form.addRow(self.tr("Loss"), self.loss)
 
         self.activation = self._combo(
-            [(a, a) for a in C.ACTIVATIONS],
+            [(a, self.tr("none") if a == "none" else a) for a in C.ACTIVATIONS],
             self.tr("The function between the two layers. The lesson has none, which makes the "
                     "network a single linear map in disguise."),
         )

@@ -247,6 +247,9 @@ class MainWindow(QMainWindow):
         self.view_menu = menu.addMenu(self.tr("&View"))
         for a in (self.act_log, self.act_smooth, self.act_clear):
             self.view_menu.addAction(a)
+        from .i18n import add_language_menu
+
+        self.language_menu = add_language_menu(self, self.settings)
 
     def _connect(self) -> None:
         c = self.controller
@@ -340,8 +343,8 @@ class MainWindow(QMainWindow):
             cfg = self.controller.config
             lr = self.controller.trainer.lr if self.controller.trainer else (cfg.lr if cfg else 0.0)
             self.inspector.show_divergence(batch.divergence, lr, cfg.loss if cfg else "sum")
-            text = self.tr("The run {0}. Usually the learning rate is too high for this loss: "
-                           "try it ten times smaller.").format(batch.divergence.message)
+            text = self.tr("The run diverged at step {0}. Usually the learning rate is too high for this loss: "
+                           "try it ten times smaller.").format(batch.divergence.step)
             self.banner.show_message(text, "error", [(self.tr("Restart with lr / 10"),
                                                       lambda: self.restart_with_lr(lr / 10))])
         elif batch.error is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,7 +19,18 @@ from PySide6.QtWidgets import (
 
 from .loss_plot import LossPlot, PlotRun
 
-COLUMNS = ["name", "style", "optimizer", "lr", "steps", "final loss", "steps/s", "duration", "result"]
+# Marked for lupdate, translated in RunHistoryPanel by self.tr (its context, hence the literal).
+COLUMNS = [
+    QT_TRANSLATE_NOOP("RunHistoryPanel", "name"),
+    QT_TRANSLATE_NOOP("RunHistoryPanel", "style"),
+    QT_TRANSLATE_NOOP("RunHistoryPanel", "optimizer"),
+    QT_TRANSLATE_NOOP("RunHistoryPanel", "lr"),
+    QT_TRANSLATE_NOOP("RunHistoryPanel", "steps"),
+    QT_TRANSLATE_NOOP("RunHistoryPanel", "final loss"),
+    QT_TRANSLATE_NOOP("RunHistoryPanel", "steps/s"),
+    QT_TRANSLATE_NOOP("RunHistoryPanel", "duration"),
+    QT_TRANSLATE_NOOP("RunHistoryPanel", "result"),
+]
 
 
 def _fmt_loss(v: float | None) -> str:
@@ -62,6 +73,9 @@ class RunHistoryPanel(QWidget):
         """Rebuild the table from the plot's runs (at most a few dozen rows)."""
         self._updating = True
         runs = list(self.plot.runs)
+        reasons = {"completed": self.tr("completed"), "stopped": self.tr("stopped"),
+                   "diverged": self.tr("diverged"), "error": self.tr("failed"), "recorded": self.tr("recorded"),
+                   "running": self.tr("running"), "paused": self.tr("paused")}
         self._rows = runs
         self.table.setRowCount(len(runs))
         for row, run in enumerate(runs):
@@ -72,7 +86,7 @@ class RunHistoryPanel(QWidget):
                 _fmt_loss(run.history.last),
                 f"{run.steps_per_s:,.0f}" if run.steps_per_s else "–",
                 f"{run.elapsed:.1f} s" if run.elapsed else "–",
-                self.tr("running") if running else run.reason,
+                self.tr("running") if running else reasons.get(run.reason, run.reason),
             ]
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
