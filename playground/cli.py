@@ -206,6 +206,9 @@ COMMANDS["train"] = (_train_arguments, run_train, "train headless and write the 
 def _export_code_arguments(p: argparse.ArgumentParser) -> None:
     add_config_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", help="write the script to FILE (default: print it)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="make the script use this many torch CPU threads, as train --threads does "
+                   "(default: torch's, as train uses)")
 
 
 def run_export_code(args: argparse.Namespace) -> int:
@@ -220,7 +223,10 @@ def run_export_code(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:  # an unreadable --config file
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    script = generate_script(cfg)
+    if args.threads is not None and args.threads < 1:
+        print(f"invalid configuration: threads: must be at least 1, got {args.threads}", file=sys.stderr)
+        return EXIT_INVALID
+    script = generate_script(cfg, threads=args.threads)
     if not args.output:
         sys.stdout.write(script)
         return EXIT_OK

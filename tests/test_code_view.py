@@ -9,14 +9,20 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from playground.core.codegen import generate_script
 from playground.core.config import TrainConfig
+from playground.core.threads import gui_threads
 from playground.gui.code_view import CodeView, is_monospaced
 
 CFG = TrainConfig(style="sequential", activation="relu", steps=40)
+THREADS = 3
+
+
+def script(cfg: TrainConfig) -> str:
+    return generate_script(cfg, threads=THREADS)
 
 
 @pytest.fixture
 def view(qtbot):
-    w = CodeView(config=CFG)
+    w = CodeView(config=CFG, threads=THREADS)
     qtbot.addWidget(w)
     w.resize(500, 300)  # shorter than the script: it scrolls
     w.show()
@@ -49,7 +55,7 @@ def _answer_save_dialog(monkeypatch, path):
 
 
 def test_shows_the_script_of_the_config_read_only_in_a_monospace_font(view):
-    expected = generate_script(CFG)
+    expected = script(CFG)
     assert view.text() == expected
     assert view.editor.toPlainText() == expected
     assert view.editor.isReadOnly()
@@ -76,8 +82,8 @@ def test_set_config_shows_the_new_script_and_keeps_the_scroll_position(view):
     bar.setValue(10)
     new = CFG.replace(lr=0.003, optimizer="rmsprop")
     view.set_config(new)
-    assert view.text() == generate_script(new) != generate_script(CFG)
-    assert view.editor.toPlainText() == generate_script(new)
+    assert view.text() == script(new) != script(CFG)
+    assert view.editor.toPlainText() == script(new)
     assert "torch.optim.RMSprop(model.parameters(), lr=lr)" in view.editor.toPlainText()
     assert bar.value() == 10
     assert view.config() == new
@@ -93,7 +99,7 @@ def test_copy_puts_the_script_on_the_clipboard(view, qtbot):
     QGuiApplication.clipboard().setText("something else")
     with qtbot.waitSignal(view.statusMessage) as sig:
         qtbot.mouseClick(view.copy_button, Qt.MouseButton.LeftButton)
-    assert QGuiApplication.clipboard().text() == generate_script(CFG)
+    assert QGuiApplication.clipboard().text() == script(CFG)
     assert "clipboard" in sig.args[0]
 
 
@@ -102,7 +108,7 @@ def test_save_writes_the_file(view, qtbot, tmp_path, monkeypatch, message_boxes)
     asked = _answer_save_dialog(monkeypatch, target)
     with qtbot.waitSignal(view.statusMessage) as sig:
         view.save_button.click()
-    assert target.read_text(encoding="utf-8") == generate_script(CFG)
+    assert target.read_text(encoding="utf-8") == script(CFG)
     assert message_boxes == []
     assert str(target) in sig.args[0]
     assert asked[0][1].endswith("two_layer_net_sequential.py") and "*.py" in asked[0][2]
@@ -114,7 +120,7 @@ def test_save_writes_the_file(view, qtbot, tmp_path, monkeypatch, message_boxes)
 def test_save_adds_the_py_suffix_when_the_name_has_none(view, tmp_path, monkeypatch, message_boxes):
     _answer_save_dialog(monkeypatch, tmp_path / "script")
     view.save_button.click()
-    assert (tmp_path / "script.py").read_text(encoding="utf-8") == generate_script(CFG)
+    assert (tmp_path / "script.py").read_text(encoding="utf-8") == script(CFG)
 
 
 def test_cancelled_save_writes_nothing(view, tmp_path, monkeypatch, message_boxes):
@@ -142,6 +148,16 @@ def test_save_to_an_unwritable_path_shows_an_error_without_raising(
     reason = "No such file or directory" if where == "missing folder" else "Not a directory"
     assert reason in text and "Traceback" not in text
     assert not target.exists()
+
+
+def test_the_script_sets_the_thread_count_the_window_trains_with(view, qtbot):
+    assert f"torch.set_num_threads({THREADS})" in view.text()
+    view.set_threads(1)
+    assert view.text() == generate_script(CFG, threads=1) == view.editor.toPlainText()
+    default = CodeView(config=CFG)  # the training controller's default count
+    qtbot.addWidget(default)
+    assert default.threads() == gui_threads()
+    assert default.text() == generate_script(CFG, threads=gui_threads())
 
 
 def test_buttons_wait_for_a_config(qtbot):

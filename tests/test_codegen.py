@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 
 from playground import cli
 from playground.core.codegen import generate_script
@@ -82,6 +83,19 @@ OUTSIDE = {
     style: _small(style, "sgd-manual", mistake="update-outside-no-grad")
     for style in ("tensors", "sequential", "module")
 }
+#: Lesson-sized nn.Linear layers, whose products torch splits over the CPU threads:
+#: the script exported with threads=2 must match the core trained with 2 threads
+#: (the harness itself runs with 1).
+PINNED = TrainConfig(style="module", steps=12, device="cpu")
+
+
+def _train_with_threads(cfg: TrainConfig, threads: int):
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        return train(cfg)
+    finally:
+        torch.set_num_threads(before)
 
 #: Runs each script file given on the command line in a fresh namespace, between
 #: marker lines; an exception ends that script only and is printed as one line.
@@ -177,12 +191,14 @@ def runs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scripts")
     scripts = {name: generate_script(cfg) for name, cfg in MATRIX.items()}
     scripts.update({f"outside-{style}": generate_script(cfg) for style, cfg in OUTSIDE.items()})
+    scripts["pinned"] = generate_script(PINNED, threads=2)
     proc, paths = start_scripts(scripts, folder)
     try:
         core = {name: train(cfg) for name, cfg in MATRIX.items()}
         core.update({f"outside-{style}": train(cfg) for style, cfg in OUTSIDE.items()})
         core.update({f"correct-{style}": train(cfg.replace(mistake="none", steps=1))
                      for style, cfg in OUTSIDE.items()})
+        core["pinned"] = _train_with_threads(PINNED, 2)
         csv = {name: _cli_csv_losses(cfg, folder / f"{name}.csv") for name, cfg in MATRIX.items()}
     finally:
         scripts_out = finish_scripts(proc, paths)
@@ -232,6 +248,20 @@ def test_update_outside_no_grad_script_raises_torchs_leaf_error(style, runs):
     # The app fails at the same place with the same message.
     losses, last = core[f"outside-{style}"]
     assert last.reason == "error" and LEAF_MESSAGE in last.error and len(losses) == 0
+
+
+def test_script_sets_the_thread_count_it_is_given(runs):
+    scripts, core, _csv = runs
+    assert "torch.set_num_threads(2)" in _code_lines(generate_script(PINNED, threads=2))
+    assert scripts["pinned"]["error"] is None
+    losses, _last = core["pinned"]
+    assert scripts["pinned"]["losses"] == losses.tolist()
+    # Without a count the script leaves torch's default, as the train command does.
+    assert not any("set_num_threads" in ln for ln in _code_lines(generate_script(PINNED)))
+    # NumPy does its own threading: the numpy style needs no torch threads.
+    assert "set_num_threads" not in generate_script(TrainConfig(style="numpy"), threads=2)
+    with pytest.raises(ValueError, match="threads"):
+        generate_script(PINNED, threads=0)
 
 
 def _code_lines(text: str) -> list[str]:
@@ -307,6 +337,13 @@ def test_export_code_prints_the_script(capsys):
     cfg = _small("module", "rmsprop", activation="tanh", dtype="float64", loss="mean", bias=True)
     assert cli.main(["export-code", *_cli_options(cfg)]) == cli.EXIT_OK
     assert capsys.readouterr().out == generate_script(cfg)
+
+
+def test_export_code_threads_option(capsys):
+    assert cli.main(["export-code", "--style", "module", "--threads", "3"]) == cli.EXIT_OK
+    assert capsys.readouterr().out == generate_script(TrainConfig(style="module"), threads=3)
+    assert cli.main(["export-code", "--threads", "0"]) == cli.EXIT_INVALID
+    assert "invalid configuration: threads:" in capsys.readouterr().err
 
 
 def test_export_code_writes_the_file(tmp_path, capsys):

@@ -28,6 +28,7 @@ from superqt.utils import CodeSyntaxHighlight
 from ..core.codegen import generate_script
 from ..core.config import TrainConfig
 from ..core.persistence import atomic_write_text
+from ..core.threads import gui_threads
 
 LIGHT_THEME = "default"
 DARK_THEME = "monokai"
@@ -64,9 +65,18 @@ class CodeView(QWidget):
     #: A short note for the status bar ("Copied…", "Saved…").
     statusMessage = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, config: TrainConfig | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        config: TrainConfig | None = None,
+        threads: int | None = None,
+    ) -> None:
+        """``threads``: the torch CPU threads the window trains with (default: the
+        training controller's default, one core fewer than the machine has); the
+        script sets the same count, since it changes the last digits of the loss."""
         super().__init__(parent)
         self._config: TrainConfig | None = None
+        self._threads = gui_threads() if threads is None else threads
         self._text = ""
         self._last_folder = ""
 
@@ -83,7 +93,6 @@ class CodeView(QWidget):
         self.editor.setReadOnly(True)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setFont(monospace_font())
-        self.editor.setToolTip(self.tr("The script for the current settings; it follows every change."))
         # Given the editor (not only its document), the highlighter also paints the
         # editor's background in the theme's colour.
         self._theme_name = self._theme()
@@ -113,7 +122,20 @@ class CodeView(QWidget):
     def set_config(self, cfg: TrainConfig) -> None:
         """Show the script for ``cfg``; the view keeps its scroll position."""
         self._config = cfg
-        text = generate_script(cfg)
+        self._refresh()
+
+    def set_threads(self, threads: int) -> None:
+        """The torch CPU thread count training uses from now on (the script sets it too)."""
+        self._threads = threads
+        self._refresh()
+
+    def threads(self) -> int:
+        return self._threads
+
+    def _refresh(self) -> None:
+        if self._config is None:
+            return
+        text = generate_script(self._config, threads=self._threads)
         if text == self._text:
             return
         vbar = self.editor.verticalScrollBar()
