@@ -1,0 +1,1669 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>AutogradLab</name>
+    <message>
+        <location filename="../playground/gui/autograd_lab.py" line="+121"/>
+        <source>x.grad: None (press Backward)</source>
+        <extracomment>Emitted after every successful backward of the scalar example (its result). Emitted after every press of a VJP backward button (a ``VjpResult``).</extracomment>
+        <translation>x.grad：None（请按“反向传播”）</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Computation graph of the scalar example</source>
+        <translation>标量示例的计算图</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>What autograd recorded while computing out, drawn from x (top) to out (bottom). Orange boxes are grad_fn operations, blue boxes tensors with their value and gradient. Arrows show the way backward() walks: from out through each grad_fn to AccumulateGrad, which writes x.grad.</source>
+        <translation>自动求导在计算 out 时记录下的内容，从 x（上）画到 out（下）。橙色框是 grad_fn 运算，蓝色框是张量及其值和梯度。箭头是 backward() 走过的路线：从 out 出发，经过每个 grad_fn，直到写入 x.grad 的 AccumulateGrad。</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>1. Gradients of a scalar: out.backward()</source>
+        <translation>1. 标量的梯度：out.backward()</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Type numbers into x and press Backward. autograd records every operation on x and, going backward from out, computes d out/dx for each element of x.</source>
+        <translation>在 x 中输入数字，然后按“反向传播”。自动求导记录对 x 的每一步运算，再从 out 反向回溯，为 x 的每个元素算出 d out/dx。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>x: the leaf tensor (float64, requires_grad=True). Double-click a cell and type any number; every value below is recomputed at once.</source>
+        <translation>x：叶子张量（float64，requires_grad=True）。双击单元格即可输入任意数字，下面的各个值会立即重新计算。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>y = x + 2, element by element (grad_fn: AddBackward0).</source>
+        <translation>y = x + 2，逐元素计算（grad_fn：AddBackward0）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>z = y * y * 3 = 3 y², element by element (grad_fn: MulBackward0).</source>
+        <translation>z = y * y * 3 = 3 y²，逐元素计算（grad_fn：MulBackward0）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>out = z.mean(): one number, the average of the elements of z. backward() needs a scalar.</source>
+        <translation>out = z.mean()：一个数，即 z 所有元素的平均值。backward() 需要一个标量。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+106"/>
+        <source>x =</source>
+        <translation>x =</translation>
+    </message>
+    <message>
+        <location line="-105"/>
+        <source>y = x + 2</source>
+        <translation>y = x + 2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>z = y * y * 3</source>
+        <translation>z = y * y * 3</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>out = z.mean()</source>
+        <translation>out = z.mean()</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Backward: out.backward()</source>
+        <translation>反向传播：out.backward()</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+250"/>
+        <source>Run out.backward(): autograd walks the graph from out back to x and stores d out/dx in x.grad.</source>
+        <translation>执行 out.backward()：自动求导沿计算图从 out 回溯到 x，并把 d out/dx 存入 x.grad。</translation>
+    </message>
+    <message>
+        <location line="-245"/>
+        <source>Lesson values</source>
+        <translation>课程中的值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Put the lesson&apos;s x = [[1, 2], [3, 4]] back.</source>
+        <translation>恢复课程中的 x = [[1, 2], [3, 4]]。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>x.grad as autograd computed it (empty until you press Backward).</source>
+        <translation>自动求导算出的 x.grad（按“反向传播”之前为空）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The same derivative worked out by hand: d out/dx = 6 (x + 2) / n, here n = 4 elements.</source>
+        <translation>手工推导出的同一个导数：d out/dx = 6 (x + 2) / n，这里 n = 4 个元素。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>x.grad (autograd)</source>
+        <translation>x.grad（自动求导）</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The chain rule by hand, for comparison with what autograd did automatically.</source>
+        <translation>手工运用链式法则，与自动求导自动算出的结果对照。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>2. Gradients of a vector: y.backward(v)</source>
+        <translation>2. 向量的梯度：y.backward(v)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>backward() without arguments needs a scalar. When y is a vector you pass weights v, and autograd computes the vector-Jacobian product vᵀJ: the gradient of the weighted sum Σ vᵢ yᵢ with respect to x.</source>
+        <translation>不带参数的 backward() 需要标量。当 y 是向量时，要传入一组权重 v，自动求导计算向量-雅可比积 vᵀJ，也就是加权和 Σ vᵢ yᵢ 对 x 的梯度。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>x: the leaf tensor (float64, requires_grad=True), numbers separated by commas. The lab keeps this tensor between presses; typing a different x makes a new one.</source>
+        <translation>x：叶子张量（float64，requires_grad=True），数字之间用逗号分隔。多次按下按钮时实验室保留这个张量；输入不同的 x 则新建一个张量。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The loop doubles y while its length ||y|| is below this number. &apos;inf&apos; is allowed: the lab stops the loop after {0} doublings if it would never end.</source>
+        <translation>只要 y 的长度 ||y|| 小于这个数，循环就把 y 翻倍。可以填 &apos;inf&apos;：如果循环永远不会结束，实验室会在翻倍 {0} 次后停止它。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>v: one weight per element of y (float32, as in the lesson). backward(v) computes vᵀJ, the gradient of Σ vᵢ yᵢ.</source>
+        <translation>v：y 的每个元素对应一个权重（float32，与课程相同）。backward(v) 计算 vᵀJ，即 Σ vᵢ yᵢ 的梯度。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>threshold =</source>
+        <translation>阈值 =</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>v =</source>
+        <translation>v =</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>How many times the while loop ran y = y * 2, and the y it stopped at.</source>
+        <translation>while 循环执行 y = y * 2 的次数，以及循环停止时的 y。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Zero x.grad before backward (x.grad.zero_())</source>
+        <translation>反向传播前将 x.grad 清零（x.grad.zero_()）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ticked: x.grad is set to zero before each backward, so x.grad shows only the new gradient. Unticked: the new gradient is added to what x.grad already holds.</source>
+        <translation>勾选：每次反向传播前把 x.grad 清零，x.grad 只显示新的梯度。不勾选：新梯度会累加到 x.grad 原有的值上。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>backward() adds to x.grad, it does not replace it: press Backward twice without zeroing and x.grad doubles. That is why a training loop zeroes the gradients (optimizer.zero_grad() or w.grad.zero_()) before every backward.</source>
+        <translation>backward() 是往 x.grad 上累加，而不是替换它：不清零连按两次“反向传播”，x.grad 就会翻倍。所以训练循环在每次反向传播之前都要把梯度清零（optimizer.zero_grad() 或 w.grad.zero_()）。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>retain_graph=True</source>
+        <translation>retain_graph=True</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>backward(v, retain_graph=True) keeps the values the graph saved during the forward pass, so backward can run through the same graph again. Without it they are freed.</source>
+        <translation>backward(v, retain_graph=True) 会保留计算图在前向传播时保存的中间值，这样可以在同一张图上再次反向传播。不加它，这些值就会被释放。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Backward: y.backward(v)</source>
+        <translation>反向传播：y.backward(v)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Run the forward loop again from the kept x (a fresh graph), then y.backward(v). Press it twice to see gradients accumulate.</source>
+        <translation>从保留的 x 重新执行前向循环（构建一张新图），然后执行 y.backward(v)。连按两次可以看到梯度累加。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Backward again on the same graph</source>
+        <translation>在同一张图上再次反向传播</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Call y.backward(v) once more on the graph of the last press, without a new forward pass. PyTorch refuses unless the previous backward used retain_graph=True.</source>
+        <translation>不做新的前向传播，在上一次的计算图上再调用一次 y.backward(v)。除非上一次反向传播使用了 retain_graph=True，否则 PyTorch 会拒绝执行。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>New x tensor</source>
+        <translation>新建 x 张量</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Forget the kept x and its gradient: the next backward starts from x.grad = None.</source>
+        <translation>丢弃保留的 x 及其梯度：下一次反向传播从 x.grad = None 开始。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>What the last backward added to x.grad, and x.grad before and after it.</source>
+        <translation>上一次反向传播给 x.grad 加上了什么，以及此前和此后的 x.grad。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>PyTorch&apos;s own error message, word for word.</source>
+        <translation>PyTorch 自己的错误信息，原文照录。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>{0} (row {1}, column {2})</source>
+        <translation>{0}（第 {1} 行，第 {2} 列）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{0}: &apos;{1}&apos; is not a number.</source>
+        <translation>{0}：&apos;{1}&apos; 不是数字。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}: is empty; type a number.</source>
+        <translation>{0}：为空，请输入一个数字。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>threshold: nan is not a usable threshold; type a number or inf.</source>
+        <translation>阈值：nan 不能用作阈值，请输入一个数字或 inf。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0}: must be a finite number (not inf or nan).</source>
+        <translation>{0}：必须是有限的数（不能是 inf 或 nan）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Fix the cell named in red first.</source>
+        <translation>请先修正红字指出的单元格。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>{0} (x + 2) (closed form)</source>
+        <translation>{0} (x + 2)（解析式）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>By hand: out = (1/{0}) Σ 3 (xᵢ + 2)², so d out/dxᵢ = 6 (xᵢ + 2) / {0} = {1} (xᵢ + 2).</source>
+        <translation>手工推导：out = (1/{0}) Σ 3 (xᵢ + 2)²，所以 d out/dxᵢ = 6 (xᵢ + 2) / {0} = {1} (xᵢ + 2)。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>x.grad is None: autograd has recorded the graph but not run backward yet.</source>
+        <translation>x.grad 为 None：自动求导已记录计算图，但还没有执行反向传播。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>autograd and the closed form agree: largest difference {0}.</source>
+        <translation>自动求导与解析式一致：最大差值 {0}。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Some values overflowed float64 to inf: try smaller numbers.</source>
+        <translation>有些值超出了 float64 的范围，变成了 inf：请换用小一些的数。</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>The loop doubled y {0} times after y = x * 2, so y = 2^{1} · x = {2} · x
+y = {3}   (||y|| = {4})</source>
+        <translation>在 y = x * 2 之后，循环把 y 翻倍了 {0} 次，所以 y = 2^{1} · x = {2} · x
+y = {3}   (||y|| = {4})</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Stopped after {0} doublings: ||y|| never reached the threshold (with x = 0 it never would). The lesson&apos;s loop would run forever here.</source>
+        <translation>翻倍 {0} 次后停止：||y|| 始终没有达到阈值（x = 0 时永远达不到）。课程中的循环在这里会永远运行下去。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>||y|| overflowed float64 (the sum of squares passed 1.8e308), PyTorch computed it as inf and the loop stopped.</source>
+        <translation>||y|| 超出了 float64 的范围（平方和超过 1.8e308），PyTorch 算得 inf，循环随之停止。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Some elements of y overflowed to inf.</source>
+        <translation>y 的部分元素溢出为 inf。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>x.grad before: {0}</source>
+        <translation>x.grad 之前：{0}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>this backward added vᵀJ = {0} · v = {1}</source>
+        <translation>本次反向传播加上 vᵀJ = {0} · v = {1}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>x.grad now:    {0}</source>
+        <translation>x.grad 现在：{0}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A new x tensor: its x.grad started as None.</source>
+        <translation>新的 x 张量：它的 x.grad 初始为 None。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>x.grad was zeroed first, so it holds only this backward&apos;s gradient.</source>
+        <translation>x.grad 先被清零了，所以只含本次反向传播的梯度。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>x.grad was not zeroed: this gradient was added to the one already there.</source>
+        <translation>x.grad 没有清零：这次的梯度累加到了原有的梯度上。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The graph&apos;s saved values are now freed (backward {0} on this graph, no retain_graph): another backward on it would fail.</source>
+        <translation>计算图保存的中间值现已释放（这是在此图上的第 {0} 次反向传播，未使用 retain_graph）：再在这张图上反向传播会失败。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>retain_graph=True kept the graph (backward {0} on this graph): it can run backward again, and each run adds to x.grad.</source>
+        <translation>retain_graph=True 保留了计算图（这是在此图上的第 {0} 次反向传播）：还可以再次反向传播，每次都会累加到 x.grad 上。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The first backward freed the values the graph saved during the forward pass, so this second backward through the same graph fails and x.grad is unchanged. Tick retain_graph=True before the first backward to keep them: the second backward then works and adds vᵀJ to x.grad once more. A fresh forward pass (the Backward button) builds a new graph instead.</source>
+        <translation>第一次反向传播已经释放了计算图在前向传播时保存的中间值，所以在同一张图上的第二次反向传播失败，x.grad 保持不变。在第一次反向传播之前勾选 retain_graph=True 即可保留这些值：第二次反向传播就能成功，并再次把 vᵀJ 累加到 x.grad 上。而重新做一次前向传播（“反向传播”按钮）则会构建一张新图。</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>x.grad: None (a new x tensor; press Backward)</source>
+        <translation>x.grad：None（新的 x 张量；请按“反向传播”）</translation>
+    </message>
+</context>
+<context>
+    <name>Banner</name>
+    <message>
+        <location filename="../playground/gui/main_window.py" line="+82"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>CodeView</name>
+    <message>
+        <location filename="../playground/gui/code_view.py" line="+85"/>
+        <source>The same training as a plain script: run it with Python and PyTorch alone and it prints the losses the app shows, digit for digit.</source>
+        <extracomment>Fallbacks where the platform&apos;s fixed font is not monospaced after all. A short note for the status bar (&quot;Copied…&quot;, &quot;Saved…&quot;).</extracomment>
+        <translation>同样的训练写成一个普通脚本：只需 Python 和 PyTorch 即可运行，它打印出的损失与本程序显示的逐位相同。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Put the whole script on the clipboard.</source>
+        <translation>把整个脚本复制到剪贴板。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save as .py…</source>
+        <translation>另存为 .py…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the script as a Python file you can run on its own.</source>
+        <translation>把脚本保存为可以独立运行的 Python 文件。</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>Could not save the script</source>
+        <translation>无法保存脚本</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Could not save the script to {path}:
+{reason}</source>
+        <translation>无法把脚本保存到 {path}：
+{reason}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Script saved to {path}</source>
+        <translation>脚本已保存到 {path}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Script copied to the clipboard</source>
+        <translation>脚本已复制到剪贴板</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Save the script</source>
+        <translation>保存脚本</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Python scripts (*.py);;All files (*)</source>
+        <translation>Python 脚本 (*.py);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ComputationGraphView</name>
+    <message>
+        <location filename="../playground/gui/graph_view.py" line="+137"/>
+        <source>The computation graph autograd recorded during the forward pass. Blue boxes are tensors (green: the leaf x you created), orange ones the grad_fn operations. Arrows show the way backward() passes gradients. Hover over a box for details; Ctrl + wheel zooms, double-click fits the drawing to the view.</source>
+        <translation>自动求导在前向传播时记录的计算图。蓝色框是张量（绿色：你创建的叶子张量 x），橙色框是 grad_fn 运算。箭头表示 backward() 传递梯度的方向。鼠标悬停在框上可查看详情；Ctrl + 滚轮缩放，双击使整张图适应视图。</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>None (no backward yet)</source>
+        <translation>None（尚未反向传播）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>grad</source>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>leaf tensor (created by you, requires_grad=True)</source>
+        <translation>叶子张量（由你创建，requires_grad=True）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tensor {0} {1}
+{2}
+value =
+{3}
+gradient d out/d {0} =
+{4}</source>
+        <translation>张量 {0} {1}
+{2}
+值 =
+{3}
+梯度 d out/d {0} =
+{4}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>AccumulateGrad: the end of the backward pass for a leaf tensor. It adds the gradient that arrives into the leaf&apos;s .grad (adds, not replaces: that is why gradients accumulate until you zero them).</source>
+        <translation>AccumulateGrad：叶子张量反向传播的终点。它把传到这里的梯度加到叶子张量的 .grad 上（是累加而不是替换：所以在清零之前梯度会一直累积）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{0}: the backward of a multiplication a * b. It sends grad * b to a and grad * a to b, using the factors it saved during the forward pass.</source>
+        <translation>{0}：乘法 a * b 的反向函数。它利用前向传播时保存的因子，把 grad * b 传给 a，把 grad * a 传给 b。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0}: the backward of an addition. The gradient passes through unchanged (d(a + b)/da = 1); the constant gets none.</source>
+        <translation>{0}：加法的反向函数。梯度原样传过（d(a + b)/da = 1）；常数不接收梯度。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0}: the backward of mean(). Every element gets grad / n, where n is the number of elements averaged.</source>
+        <translation>{0}：mean() 的反向函数。每个元素得到 grad / n，n 是参与平均的元素个数。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0}: the backward function autograd recorded for this operation.</source>
+        <translation>{0}：自动求导为这个运算记录的反向函数。</translation>
+    </message>
+</context>
+<context>
+    <name>ControlPanel</name>
+    <message>
+        <location filename="../playground/gui/controls.py" line="+64"/>
+        <source>N: how many training samples (rows of x and y). The lesson uses 64.</source>
+        <translation>N：训练样本的个数（x 和 y 的行数）。课程中为 64。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>D_in: the size of each input vector. The lesson uses 1000.</source>
+        <translation>D_in：每个输入向量的维数（输入层大小）。课程中为 1000。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>H: neurons in the hidden layer. The lesson uses 100.</source>
+        <translation>H：隐藏层的神经元个数。课程中为 100。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>D_out: the size of each output vector. The lesson uses 10.</source>
+        <translation>D_out：每个输出向量的维数（输出层大小）。课程中为 10。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>NumPy by hand</source>
+        <translation>NumPy 手写</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Raw tensors + autograd</source>
+        <translation>原始张量 + 自动求导</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>nn.Sequential + optimizer</source>
+        <translation>nn.Sequential + 优化器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>nn.Module subclass</source>
+        <translation>nn.Module 子类</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>How the network is written: by hand in NumPy, raw tensors with autograd, nn.Sequential with an optimizer, or your own nn.Module subclass. Choosing a style loads the lesson&apos;s learning rate and optimizer for it.</source>
+        <translation>网络的写法：用 NumPy 手写、原始张量加自动求导、nn.Sequential 加优化器，或者自己继承 nn.Module 写一个子类。选择一种写法会载入课程中该写法的学习率和优化器。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Style</source>
+        <translation>写法</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Learning rate: how big a step each update takes. Drag while training to see the curve bend; type an exact value in the box.</source>
+        <translation>学习率：每次更新迈出的步子有多大。训练时拖动滑块可以看到曲线随之弯折；在输入框中可以键入精确值。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>How gradients become updates. sgd-manual is the lesson&apos;s w -= lr * grad; the others are torch.optim optimizers.</source>
+        <translation>梯度如何变成参数更新。sgd-manual 就是课程中的 w -= lr * grad；其余都是 torch.optim 中的优化器。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>sum (as the lesson)</source>
+        <translation>sum 求和（同课程）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>mean</source>
+        <translation>mean 均值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How the squared errors are reduced to one number. A summed loss has gradients N x D_out times larger than a mean, so it needs a smaller lr.</source>
+        <translation>如何把各项平方误差汇总成一个数。求和损失的梯度是均值损失的 N x D_out 倍，因此需要更小的学习率 lr。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+44"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location line="-43"/>
+        <source>The function between the two layers. The lesson has none, which makes the network a single linear map in disguise.</source>
+        <translation>两层之间的激活函数。课程中没有激活函数，这使得整个网络其实只是一个伪装起来的线性映射。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Activation</source>
+        <translation>激活函数</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>How many training steps the run takes. The lesson runs 500.</source>
+        <translation>本次运行训练多少步。课程中为 500 步。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>torch.manual_seed before drawing x, y and the weights: the same seed gives the same run, step for step.</source>
+        <translation>在生成 x、y 和权重之前调用的 torch.manual_seed：相同的种子给出逐步完全相同的运行。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Where the tensors live and the arithmetic runs. auto picks a GPU when there is one. NumPy always runs on the CPU.</source>
+        <translation>张量存放和计算进行的位置。“自动”在有 GPU 时选用 GPU。NumPy 始终在 CPU 上运行。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Number precision. float32 is PyTorch&apos;s default; float64 rounds far less.</source>
+        <translation>数值精度。float32 是 PyTorch 的默认值；float64 的舍入误差要小得多。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>More: bias and classic mistakes</source>
+        <translation>更多：偏置与经典错误</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Bias in both layers</source>
+        <translation>两层都加偏置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add a bias vector to each layer. nn.Sequential in the lesson has it; the nn.Module subclass does not.</source>
+        <translation>给每一层加上偏置向量。课程中的 nn.Sequential 有偏置，nn.Module 子类没有。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>forget to zero the gradients</source>
+        <translation>忘记将梯度清零</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>update outside torch.no_grad()</source>
+        <translation>在 torch.no_grad() 之外更新</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Break it on purpose: run (and show the code of) a classic mistake to see what it does.</source>
+        <translation>故意出错：运行一个经典错误（并显示其代码），看看会发生什么。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mistake</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location line="+116"/>
+        <source>The NumPy style has no autograd and no torch.optim: it updates the weights by hand (sgd-manual).</source>
+        <translation>NumPy 写法没有自动求导，也没有 torch.optim：它手工更新权重（sgd-manual）。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Needs a torch style with the manual update (sgd-manual).</source>
+        <translation>需要使用手工更新（sgd-manual）的 torch 写法。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The NumPy style runs on the CPU only.</source>
+        <translation>NumPy 写法只能在 CPU 上运行。</translation>
+    </message>
+</context>
+<context>
+    <name>GradientInspector</name>
+    <message>
+        <location filename="../playground/gui/inspector.py" line="+132"/>
+        <source>scalar</source>
+        <extracomment>Table columns, in order. Item data role holding the raw float behind a number cell&apos;s text. The update-to-weight ratio rule of thumb (context, not a verdict). Initial capacity of the norm-history buffers (doubled when full).</extracomment>
+        <translation>标量</translation>
+    </message>
+    <message>
+        <location line="+91"/>
+        <source>The training step whose gradients are shown.</source>
+        <translation>当前显示的是哪一步训练的梯度。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Freeze</source>
+        <translation>冻结</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Stop updating this panel so you can read the numbers. Training goes on; the newest statistics appear when you unfreeze.</source>
+        <translation>暂停刷新此面板，方便读数。训练照常进行；解除冻结后显示最新的统计。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Gradient check</source>
+        <translation>梯度检验</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Compare the gradient this style computes (autograd, or the hand-written backward pass for NumPy) with finite differences: nudge a few weights by ±ε and watch the loss. A relative error below 1e-7 means the gradient is right.</source>
+        <translation>把这种写法算出的梯度（自动求导，NumPy 写法则是手写的反向传播）与有限差分比较：将几个权重微调 ±ε，观察损失的变化。相对误差低于 1e-7 说明梯度是对的。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Start the run again from the same seed with a learning rate ten times smaller.</source>
+        <translation>用同一个随机种子、缩小十倍的学习率重新开始运行。</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Update / weight: a common rule of thumb is about 1e-3 per step. Much smaller often means slow learning; much larger, unstable steps.</source>
+        <translation>更新量 / 权重：常用的经验值是每步约 1e-3。小得多通常意味着学得慢；大得多则步子不稳。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Gradient</source>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Histogram of the selected parameter&apos;s gradient.</source>
+        <translation>所选参数梯度的直方图。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Values</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Histogram of the selected parameter&apos;s values (the weights themselves).</source>
+        <translation>所选参数数值（即权重本身）的直方图。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Left: how the selected parameter&apos;s gradient (or values) is distributed. Middle: its gradient as a matrix (rows and columns sampled when large); red is positive, blue negative, white zero. Bottom: every parameter&apos;s gradient norm over the steps, on a log scale.</source>
+        <translation>左：所选参数的梯度（或数值）的分布。中：以矩阵形式显示它的梯度（太大时对行和列抽样）；红色为正，蓝色为负，白色为零。下：每个参数的梯度范数随步数的变化，对数坐标。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>count</source>
+        <translation>个数</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>‖gradient‖</source>
+        <translation>‖梯度‖</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Parameter</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The parameter tensor&apos;s name in the model.</source>
+        <translation>参数张量在模型中的名称。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Rows × columns of the tensor (a bias has one dimension).</source>
+        <translation>张量的行数 × 列数（偏置只有一维）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>‖w‖</source>
+        <translation>‖w‖</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Size of the weights: the square root of the sum of their squares (L2 norm).</source>
+        <translation>权重的大小：各权重平方和的平方根（L2 范数）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>‖∇‖</source>
+        <translation>‖∇‖</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Size of the gradient of the loss with respect to this tensor (L2 norm), before the update. Huge values warn of divergence; values near 0 of vanishing gradients.</source>
+        <translation>更新之前，损失对这个张量的梯度的大小（L2 范数）。数值巨大预示着发散；接近 0 则预示梯度消失。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>mean ∇</source>
+        <translation>∇ 均值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Average gradient entry. Far from 0 means most weights are pushed the same way.</source>
+        <translation>梯度各元素的平均值。远离 0 表示大多数权重被推向同一方向。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>std ∇</source>
+        <translation>∇ 标准差</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Spread (standard deviation) of the gradient entries.</source>
+        <translation>梯度各元素的离散程度（标准差）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>max |∇|</source>
+        <translation>max |∇|</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Largest gradient entry in absolute value; the heat map&apos;s colour scale is ±this.</source>
+        <translation>绝对值最大的梯度元素；热力图的色标范围就是 ± 这个值。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>‖Δw‖/‖w‖ (≈1e-3)</source>
+        <translation>‖Δw‖/‖w‖（≈1e-3）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>‖lr·update‖ / ‖w‖: how much this step changed the tensor, relative to its size. A common rule of thumb is about 1e-3: much smaller and the weights barely move (learning is slow); much larger and each step rewrites them (training may be unstable). It is a guide, not a law: Adam, for example, sets its own step size.</source>
+        <translation>‖lr·update‖ / ‖w‖：这一步相对于张量本身的大小改变了它多少。常用的经验值约为 1e-3：小得多，权重几乎不动（学得慢）；大得多，每一步都把权重改写一遍（训练可能不稳定）。这只是参考，而非定律：例如 Adam 会自行决定步长。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>gradient check</source>
+        <translation>梯度检验</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Largest relative error |analytic − numerical| / (|analytic| + |numerical|) over a few sampled entries: below 1e-7 good, up to 1e-4 acceptable (usual for a large loss or ReLU kinks), up to 1e-2 suspicious, above 1e-2 wrong.</source>
+        <translation>在抽样的几个元素上的最大相对误差 |解析 − 数值| / (|解析| + |数值|)：低于 1e-7 为良好，不超过 1e-4 可以接受（损失很大或 ReLU 有折点时常见），不超过 1e-2 可疑，高于 1e-2 错误。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>hand vs autograd</source>
+        <translation>手写 vs 自动求导</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>NumPy style: largest difference between the hand-written gradient and the one autograd computes for the same network, relative to the gradient&apos;s size. Around 1e-15 means they agree to rounding.</source>
+        <translation>NumPy 写法：手写梯度与自动求导对同一网络算出的梯度之间的最大差值，相对于梯度的大小。约为 1e-15 说明二者在舍入误差范围内一致。</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Restart with lr / 10 (= {0:g})</source>
+        <translation>以 lr / 10（= {0:g}）重新开始</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Gradient check not possible: {0}</source>
+        <translation>无法进行梯度检验：{0}</translation>
+    </message>
+    <message>
+        <location line="+80"/>
+        <source>about the 1e-3 rule of thumb</source>
+        <translation>与 1e-3 的经验值相当</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0:.1f} orders of magnitude above the 1e-3 rule of thumb</source>
+        <translation>比 1e-3 的经验值高 {0:.1f} 个数量级</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0:.1f} orders of magnitude below the 1e-3 rule of thumb</source>
+        <translation>比 1e-3 的经验值低 {0:.1f} 个数量级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This step: </source>
+        <translation>这一步：</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>values of {0}</source>
+        <translation>{0} 的数值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+3"/>
+        <source>gradient of {0}</source>
+        <translation>{0} 的梯度</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>gradient</source>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>No gradients yet: start training.</source>
+        <translation>还没有梯度：请开始训练。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Step {0}, lr {1}</source>
+        <translation>第 {0} 步，lr {1}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> (frozen; newest: step {0})</source>
+        <translation>（已冻结；最新：第 {0} 步）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> (frozen)</source>
+        <translation>（已冻结）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>good</source>
+        <translation>良好</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>acceptable</source>
+        <translation>可接受</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>suspicious</source>
+        <translation>可疑</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>wrong</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>too small to check</source>
+        <translation>太小，无法检验</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sampled entries (flat index: analytic vs numerical gradient):</source>
+        <translation>抽样元素（展平后的下标：解析梯度 vs 数值梯度）：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>  [{0}]  {1}  vs  {2}</source>
+        <translation>  [{0}]  {1}  vs  {2}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The gradient matches finite differences: it is right.</source>
+        <translation>梯度与有限差分相符：梯度是对的。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Close: normal when the loss is large (finite differences lose digits to rounding) or the activation has kinks (ReLU).</source>
+        <translation>接近：当损失很大（有限差分因舍入丢失有效数字）或激活函数有折点（ReLU）时属正常现象。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Larger than rounding explains: look for a small mistake.</source>
+        <translation>误差超出了舍入所能解释的范围：请查找一个小错误。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The gradient does not match the loss: the backward pass has a mistake.</source>
+        <translation>梯度与损失不符：反向传播有错误。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The gradient is smaller than finite differences can measure at this loss.</source>
+        <translation>在这个损失下，梯度小到有限差分无法测量。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Gradient check: &lt;b style=&apos;color:{0}&apos;&gt;{1}&lt;/b&gt; (largest relative error {2}, ε = {3}).</source>
+        <translation>梯度检验：&lt;b style=&apos;color:{0}&apos;&gt;{1}&lt;/b&gt;（最大相对误差 {2}，ε = {3}）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Hand-written vs autograd: largest relative difference {0}.</source>
+        <translation>手写 vs 自动求导：最大相对差值 {0}。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the loss became {0}</source>
+        <translation>损失变成了 {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the gradient of {0} became {1}</source>
+        <translation>{0} 的梯度变成了 {1}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} became {1} in the update</source>
+        <translation>{0} 在更新中变成了 {1}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&lt;b&gt;Training diverged at step {0}: {1}.&lt;/b&gt;</source>
+        <translation>&lt;b&gt;训练在第 {0} 步发散：{1}。&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&lt;b&gt;Learning rate too high for a summed loss.&lt;/b&gt; With loss = sum each of the N·D_out predicted numbers adds its own term, so the gradient is N·D_out times larger than with the mean (640 times for the lesson&apos;s 64 × 10). With lr = {0} each step overshoots, the next error is bigger, and it snowballs until the numbers overflow; that is why the lesson uses lr = 1e-6.</source>
+        <translation>&lt;b&gt;对求和损失来说学习率太高。&lt;/b&gt;当 loss = sum 时，N·D_out 个预测值各自贡献一项，因此梯度是均值损失时的 N·D_out 倍（课程中的 64 × 10 即 640 倍）。lr = {0} 时每一步都迈过了头，下一步的误差更大，如此滚雪球，直到数值溢出；这就是课程使用 lr = 1e-6 的原因。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&lt;b&gt;Mean vs sum.&lt;/b&gt; The loss &apos;mean&apos; divides the gradient by N·D_out; keeping &apos;sum&apos; needs a learning rate about N·D_out times smaller.</source>
+        <translation>&lt;b&gt;均值与求和。&lt;/b&gt;损失选 &apos;mean&apos; 会把梯度除以 N·D_out；保留 &apos;sum&apos; 则需要把学习率缩小约 N·D_out 倍。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&lt;b&gt;Learning rate too high.&lt;/b&gt; With lr = {0} each step overshoots the minimum, so the next error and gradient are bigger, and so on until the numbers overflow.</source>
+        <translation>&lt;b&gt;学习率太高。&lt;/b&gt;lr = {0} 时每一步都越过了最小值，于是下一步的误差和梯度更大，如此往复，直到数值溢出。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&lt;b&gt;Mean vs sum.&lt;/b&gt; The loss is already the mean, so the gradient is not inflated by N·D_out: the learning rate itself is too large for these weights.</source>
+        <translation>&lt;b&gt;均值与求和。&lt;/b&gt;损失已经是均值，梯度并没有被 N·D_out 放大：是学习率本身对这些权重来说太大了。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&lt;b&gt;Exploding activations.&lt;/b&gt; Large inputs or weights make the hidden values x·w1 large; with no activation (or ReLU) nothing bounds them, and every overshooting step makes them larger still.</source>
+        <translation>&lt;b&gt;激活值爆炸。&lt;/b&gt;输入或权重过大，会使隐藏层的值 x·w1 很大；没有激活函数（或使用 ReLU）时没有什么能约束它们，每一步越界的更新都让它们变得更大。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Try again with a learning rate ten times smaller.</source>
+        <translation>请用缩小十倍的学习率再试一次。</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageMenu</name>
+    <message>
+        <location filename="../playground/gui/i18n.py" line="+123"/>
+        <source>&amp;Language</source>
+        <extracomment>The interface languages, each named in its own language (as language menus do).</extracomment>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>System ({0})</source>
+        <translation>跟随系统（{0}）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Follow the system&apos;s language; it is {0} now.</source>
+        <translation>跟随系统语言；当前为{0}。</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Language: {0}</source>
+        <translation>语言：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>LoadingWindow</name>
+    <message>
+        <location filename="../playground/gui/app.py" line="+42"/>
+        <source>Backprop Playground
+
+Loading PyTorch…</source>
+        <translation>Backprop Playground
+
+正在加载 PyTorch…</translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <source>PyTorch could not be loaded:
+{0}</source>
+        <translation>无法加载 PyTorch：
+{0}</translation>
+    </message>
+</context>
+<context>
+    <name>LogFloatSlider</name>
+    <message>
+        <location filename="../playground/gui/log_slider.py" line="+92"/>
+        <source>learning rate: &apos;{0}&apos; is not a number</source>
+        <translation>学习率：&apos;{0}&apos; 不是数字</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>learning rate: must be a finite number greater than 0, got &apos;{0}&apos;</source>
+        <translation>学习率：必须是大于 0 的有限数，输入的是 &apos;{0}&apos;</translation>
+    </message>
+</context>
+<context>
+    <name>LossPlot</name>
+    <message>
+        <location filename="../playground/gui/loss_plot.py" line="+93"/>
+        <source>step</source>
+        <extracomment>Most of the GUI thread&apos;s time the plot&apos;s painting may take while a run is live: painting holds the GIL, which the training thread needs between torch calls. Buckets per curve at least (pixels otherwise): a run under 2x this many steps is drawn raw. The EMA of the drawn values (log10 or linear), kept as a history of its own. What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range.</extracomment>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+181"/>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>loss (log scale)</source>
+        <translation>损失（对数坐标）</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <location line="+7"/>
+        <source>{0} (smoothed, EMA α={1:g})</source>
+        <translation>{0}（平滑，EMA α={1:g}）</translation>
+    </message>
+    <message>
+        <location line="+106"/>
+        <source>step {0}
+loss {1:.6g}</source>
+        <translation>第 {0} 步
+损失 {1:.6g}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../playground/gui/main_window.py" line="+60"/>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Runs</source>
+        <translation>运行记录</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Autograd lab</source>
+        <translation>自动求导实验室</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>What the training is doing</source>
+        <translation>训练当前的状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Steps done / steps in the run</source>
+        <translation>已完成步数 / 本次运行的总步数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training steps per second</source>
+        <translation>每秒训练步数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time spent training in this run</source>
+        <translation>本次运行已用的训练时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Where the arithmetic runs</source>
+        <translation>计算在哪里进行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The last loss</source>
+        <translation>最近一次的损失</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <location line="+247"/>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location line="-247"/>
+        <source>Start a run, or resume a paused one</source>
+        <translation>开始一次运行，或继续已暂停的运行</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+247"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location line="-247"/>
+        <source>Pause the run, or resume it</source>
+        <translation>暂停运行，或继续运行</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Run a single training step</source>
+        <translation>只训练一步</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>End the run; its curve stays</source>
+        <translation>结束本次运行；曲线保留</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Forget the current run</source>
+        <translation>丢弃当前运行</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quit Backprop Playground</source>
+        <translation>退出 Backprop Playground</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Log scale</source>
+        <translation>对数坐标</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Loss axis on a log scale</source>
+        <translation>损失轴使用对数坐标</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Smoothing</source>
+        <translation>平滑</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Draw a smoothed curve (EMA) over the raw one</source>
+        <translation>在原始曲线上叠加一条平滑曲线（EMA，指数移动平均）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Clear runs</source>
+        <translation>清除旧运行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove the earlier runs from the plot</source>
+        <translation>从图中移除之前的运行</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Open experiment…</source>
+        <translation>打开实验…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open a saved experiment: its settings and curves</source>
+        <translation>打开保存的实验：包括其设置和曲线</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save experiment…</source>
+        <translation>保存实验…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the settings and the runs&apos; loss histories as JSON</source>
+        <translation>把设置和各次运行的损失历史保存为 JSON</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Include loss histories when saving</source>
+        <translation>保存时包含损失历史</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export losses as CSV…</source>
+        <translation>将损失导出为 CSV…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every run on the plot, one row per step</source>
+        <translation>图上的每次运行，每步一行</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export plot image…</source>
+        <translation>导出图像…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the loss plot as PNG or SVG</source>
+        <translation>把损失曲线图保存为 PNG 或 SVG</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Cannot start: {0}</source>
+        <translation>无法开始：{0}</translation>
+    </message>
+    <message>
+        <location line="+67"/>
+        <source>The run diverged at step {0}. Usually the learning rate is too high for this loss: try it ten times smaller.</source>
+        <translation>本次运行在第 {0} 步发散。通常是学习率对这种损失来说太高了：试试缩小十倍。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Restart with lr / 10</source>
+        <translation>以 lr / 10 重新开始</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The run stopped with an error: {0}</source>
+        <translation>运行因错误而停止：{0}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cannot run: {0}</source>
+        <translation>无法运行：{0}</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>You changed settings that need a new run. Restart with them now?</source>
+        <translation>你修改的设置需要重新运行才能生效。现在就用新设置重新开始吗？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Restart</source>
+        <translation>重新开始</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Keep running</source>
+        <translation>继续运行</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The new settings apply to the next run.</source>
+        <translation>新设置将在下次运行时生效。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <location line="+2"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>finished</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>diverged</source>
+        <translation>已发散</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+10"/>
+        <source>loss –</source>
+        <translation>损失 –</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>{0:,.0f} steps/s</source>
+        <translation>{0:,.0f} 步/秒</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>loss {0:.4g}</source>
+        <translation>损失 {0:.4g}</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Could not save the experiment</source>
+        <translation>无法保存实验</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+46"/>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <location line="-44"/>
+        <source>Saved {0}</source>
+        <translation>已保存 {0}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Could not open the experiment</source>
+        <translation>无法打开实验</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Opened {0}</source>
+        <translation>已打开 {0}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Open experiment</source>
+        <translation>打开实验</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Experiments (*.json);;All files (*)</source>
+        <translation>实验 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Save experiment</source>
+        <translation>保存实验</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Experiments (*.json)</source>
+        <translation>实验 (*.json)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export losses</source>
+        <translation>导出损失</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+23"/>
+        <location line="+3"/>
+        <source>Could not export</source>
+        <translation>无法导出</translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>Export plot</source>
+        <translation>导出图像</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PNG image (*.png);;SVG drawing (*.svg)</source>
+        <translation>PNG 图像 (*.png);;SVG 矢量图 (*.svg)</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>{0}: the file could not be written</source>
+        <translation>{0}：无法写入文件</translation>
+    </message>
+</context>
+<context>
+    <name>RunHistoryPanel</name>
+    <message>
+        <location filename="../playground/gui/run_history.py" line="+24"/>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>style</source>
+        <translation>写法</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>lr</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>final loss</source>
+        <translation>最终损失</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>steps/s</source>
+        <translation>步/秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>duration</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Tick a run to show it on the plot; double-click its name to rename it.</source>
+        <translation>勾选某次运行即可在图上显示它；双击名称可重命名。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete selected</source>
+        <translation>删除所选</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove the selected runs from the plot and this list</source>
+        <translation>从图和本列表中移除所选的运行</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>diverged</source>
+        <translation>已发散</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>recorded</source>
+        <translation>已载入</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+11"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingController</name>
+    <message>
+        <location filename="../playground/gui/controller.py" line="+75"/>
+        <source>could not build the model: {0}</source>
+        <translation>无法构建模型：{0}</translation>
+    </message>
+    <message>
+        <location line="+111"/>
+        <source>training stopped by an internal error: {0}</source>
+        <translation>训练因内部错误而停止：{0}</translation>
+    </message>
+</context>
+</TS>
