@@ -3,10 +3,17 @@
 Data arrives batch by batch into :class:`~playground.core.history.LossHistory`
 buffers; a QTimer redraws at most :data:`REDRAW_HZ` times a second, whatever
 the step rate.  The y axis is logarithmic by default (the lesson's loss falls 14
-orders of magnitude): the curve is fed the history's precomputed log10 values
-and only the axis is put in log mode, so no redraw takes a logarithm of the
-whole history.  Downsampling (peak mode) and clip-to-view keep a redraw's cost
-tied to the pixels, not to the length of the run.
+orders of magnitude): the curve is fed log10 values and only the axis is put in
+log mode.
+
+A redraw's cost is tied to the pixels, not to the length of the run: each curve
+gets :meth:`LossHistory.decimated` of the steps in view (the raw losses when
+they are few, else a min/max envelope with a few points per pixel, so every
+peak stays), and logarithms are taken of those points only.  pyqtgraph's own
+peak downsampling and clip-to-view then handle the raw case.  They are set on
+the PlotItem, because ``PlotItem.addItem`` resets a curve's downsampling and
+clipping to the PlotItem's (off by default); set on the curve alone, they were
+silently lost, and every paint drew every point.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..core.config import TrainConfig
-from ..core.history import LossHistory, ema
+from ..core.history import LossHistory, ema, log10_f32
 
 MAX_RUNS = 20
 REDRAW_HZ = 30
@@ -28,6 +35,8 @@ REDRAW_HZ = 30
 #: painting holds the GIL, which the training thread needs between torch calls.
 PAINT_BUDGET = 0.15
 MAX_REDRAW_INTERVAL_MS = 250
+#: Buckets per curve at least (pixels otherwise): a run under 2x this many steps is drawn raw.
+MIN_BUCKETS = 1000
 
 
 class _TimedPlotWidget(pg.PlotWidget):
@@ -60,8 +69,11 @@ class PlotRun:
     markers: list[pg.InfiniteLine] = field(default_factory=list)
     lr_changes: list[tuple[int, float]] = field(default_factory=list)
     smooth_curve: pg.PlotDataItem | None = None
-    smooth_cache: np.ndarray | None = None
+    #: The EMA of the drawn values (log10 or linear), kept as a history of its own.
+    smooth_history: LossHistory | None = None
     drawn: int = -1  # history length at the last redraw
+    #: What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range.
+    cover: tuple[int, int, int, float, int] | None = None
     visible: bool = True
     note: str = ""
     reason: str = "running"
@@ -86,6 +98,10 @@ class LossPlot(QWidget):
         self.legend = self.plot_item.addLegend(offset=(-10, 10))
         self.plot_widget.setBackground("w")
         self.plot_item.getViewBox().setMouseEnabled(x=True, y=True)
+        # For every curve added from now on (addItem applies the PlotItem's settings).
+        self.plot_item.setDownsampling(auto=True, mode="peak")
+        self.plot_item.setClipToView(True)
+        self.plot_item.getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
         self.log_y = True
         self.smoothing = 0.0  # EMA alpha; 0 = off
         self.follow = True
@@ -248,7 +264,7 @@ class LossPlot(QWidget):
             self._apply_axis_mode()
             for run in self.runs:
                 run.drawn = -1
-                run.smooth_cache = None
+                run.smooth_history = None
             self._dirty = True
             self.redraw()
             self.plot_item.enableAutoRange()
@@ -262,7 +278,7 @@ class LossPlot(QWidget):
         """EMA smoothing drawn over the raw curve (0 turns it off); the raw curve stays."""
         self.smoothing = max(0.0, min(alpha, 1.0))
         for run in self.runs:
-            run.smooth_cache = None
+            run.smooth_history = None
             run.drawn = -1
             self._sync_smoothing(run)
         self._dirty = True
@@ -271,9 +287,9 @@ class LossPlot(QWidget):
     def _sync_smoothing(self, run: PlotRun) -> None:
         if self.smoothing > 0 and run.smooth_curve is None:
             run.smooth_curve = pg.PlotDataItem(pen=pg.mkPen(run.colour, width=2.5))
-            run.smooth_curve.setDownsampling(auto=True, method="mean")
-            run.smooth_curve.setClipToView(True)
             self.plot_item.addItem(run.smooth_curve)
+            run.smooth_curve.setDownsampling(auto=True, method="mean")  # after addItem, which resets it
+            run.smooth_curve.setClipToView(True)
             self.legend.addItem(run.smooth_curve, self.tr("{0} (smoothed, EMA α={1:g})").format(run.name, self.smoothing))
         elif self.smoothing == 0 and run.smooth_curve is not None:
             self.legend.removeItem(run.smooth_curve)
@@ -295,22 +311,63 @@ class LossPlot(QWidget):
         h = run.history
         return h.steps, (h.log10_losses if self.log_y else h.losses)
 
+    def _wanted_range(self, run: PlotRun, n: int) -> tuple[int, int, int, float, int] | None:
+        """What to draw of ``run`` now, or None when what is drawn still serves the view.
+
+        Following the data (x auto-range): all ``n`` steps, one bucket per
+        pixel.  Zoomed or panned: the steps in view plus one view width either
+        side (three buckets per pixel), drawn again only when the view leaves
+        that cover or zooms by more than 1.5x.
+        """
+        vb = self.plot_item.getViewBox()
+        px = max(MIN_BUCKETS, int(vb.width()))
+        if vb.autoRangeEnabled()[0] or n == 0:
+            want = (n, 0, n, float(n), px)
+            return None if run.cover == want and run.drawn == n else want
+        (x0, x1), _ = vb.viewRange()
+        span = max(x1 - x0, 1.0)
+        c = run.cover
+        if (c is not None and run.drawn == n and c[0] == n and c[4] == px
+                and c[1] <= max(x0, 0.0) and min(x1, n) <= c[2] and c[3] / 1.5 <= span <= c[3] * 1.5):
+            return None
+        return (n, max(0, int(x0 - span)), min(n, int(x1 + span) + 1), span, 3 * px)
+
+    def _update_smoothing(self, run: PlotRun) -> LossHistory:
+        """Extend the run's EMA (of the values as drawn) to the end of its history."""
+        h = run.history
+        sm = run.smooth_history
+        if sm is None or len(sm) > len(h):
+            sm = run.smooth_history = LossHistory()
+        done = len(sm)
+        if done < len(h):
+            new = h.losses[done:]
+            if self.log_y:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    new = np.log10(new)
+            sm.append(np.arange(done, len(h)), ema(new, self.smoothing, sm.last))
+        return sm
+
     @Slot()
     def redraw(self) -> None:
         """Push new data to the curves (called by the timer; cheap when nothing changed)."""
         if not self._dirty:
             return
         self._dirty = False
+        new_data = False
         for run in self.runs:
             n = len(run.history)
-            if n == run.drawn:
+            want = self._wanted_range(run, n)
+            if want is None:
                 continue
-            x, y = self.display_values(run)
-            run.curve.setData(x, y)
+            new_data = new_data or n != run.drawn
+            _, start, stop, _, buckets = want
+            x, y = run.history.decimated(start, stop, buckets)
+            run.curve.setData(x, log10_f32(y) if self.log_y else y)
             if run.smooth_curve is not None:
-                run.smooth_curve.setData(x, self._smoothed(run, y))
+                run.smooth_curve.setData(*self._update_smoothing(run).decimated(start, stop, buckets))
             run.drawn = n
-        if self.follow:
+            run.cover = want
+        if self.follow and new_data:
             self.plot_item.enableAutoRange()
         # Redraw no more often than the paint budget allows (and never above REDRAW_HZ).
         paint_ms = self.plot_widget.last_paint_s * 1000.0
@@ -318,17 +375,13 @@ class LossPlot(QWidget):
         if abs(interval - self.timer.interval()) > 5:
             self.timer.setInterval(interval)
 
-    def _smoothed(self, run: PlotRun, y: np.ndarray) -> np.ndarray:
-        cache = run.smooth_cache
-        done = 0 if cache is None else len(cache)
-        if done > len(y):
-            cache, done = None, 0
-        prev = None if cache is None or done == 0 else float(cache[-1])
-        new = ema(y[done:], self.smoothing, prev)
-        run.smooth_cache = new if cache is None else np.concatenate([cache, new])
-        return run.smooth_cache
-
     # -- crosshair ---------------------------------------------------------------
+    @Slot(object, object)
+    def _on_x_range_changed(self, _vb: object, _range: object) -> None:
+        """Zoomed or panned by hand: the curves may need other steps or another level."""
+        if not self.plot_item.getViewBox().autoRangeEnabled()[0]:
+            self._dirty = True
+
     @Slot(object)
     def _on_mouse_moved(self, event: tuple) -> None:
         pos = event[0]
@@ -347,7 +400,7 @@ class LossPlot(QWidget):
             return ""
         step = int(min(max(round(x), 0), len(run.history) - 1))
         loss = float(run.history.losses[step])
-        y = float(run.history.log10_losses[step]) if self.log_y else loss
+        y = float(log10_f32(np.array([loss]))[0]) if self.log_y else loss
         self._vline.setPos(step)
         self._hline.setPos(y if np.isfinite(y) else 0.0)
         self.readout_text = self.tr("step {0}\nloss {1:.6g}").format(step, loss)
