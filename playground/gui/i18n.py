@@ -53,9 +53,12 @@ def available_languages() -> list[str]:
     return [code for code in LANGUAGES if code == SOURCE_LANGUAGE or _read_qm(code) is not None]
 
 
-def system_language() -> str:
-    """The first of the user's preferred languages that the interface has; English otherwise."""
-    for name in QLocale.system().uiLanguages():
+def system_language(ui_languages: list[str] | None = None) -> str:
+    """The first of the user's preferred languages that the interface has; English otherwise.
+
+    ``ui_languages`` defaults to the system's list, most preferred first (``QLocale.uiLanguages``).
+    """
+    for name in QLocale.system().uiLanguages() if ui_languages is None else ui_languages:
         locale = QLocale(name)
         if locale.language() == QLocale.Language.English:
             return "en"
