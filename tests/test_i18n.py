@@ -131,7 +131,8 @@ def test_update_script_reports_untranslated_texts(tmp_path):
 def test_qm_is_compiled_from_the_current_ts(qapp):
     """Every translation in the .ts is what the committed .qm gives (re-run lrelease otherwise)."""
     translator = QTranslator()
-    assert translator.load(QM.read_bytes())
+    data = QM.read_bytes()  # QTranslator reads these bytes in place: keep them alive
+    assert translator.load(data)
     stale = []
     for ctx, m in _messages(TS):
         source = m.findtext("source")
