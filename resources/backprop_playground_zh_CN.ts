@@ -1078,9 +1078,8 @@ gradient d out/d {0} =
 <context>
     <name>LanguageMenu</name>
     <message>
-        <location filename="../playground/gui/i18n.py" line="+123"/>
+        <location filename="../playground/gui/i18n.py" line="+126"/>
         <source>&amp;Language</source>
-        <extracomment>The interface languages, each named in its own language (as language menus do).</extracomment>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>

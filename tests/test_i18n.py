@@ -20,11 +20,17 @@ from playground.gui.settings import Settings, load_settings
 ROOT = Path(__file__).resolve().parent.parent
 TS = ROOT / "resources" / "backprop_playground_zh_CN.ts"
 QM = ROOT / "resources" / "backprop_playground_zh_CN.qm"
+# pyqtgraph's plot menus and export dialog, translated for the app.
+PG_TS = ROOT / "resources" / "pyqtgraph_zh_CN.ts"
+PG_QM = ROOT / "resources" / "pyqtgraph_zh_CN.qm"
+CATALOGS = pytest.mark.parametrize(("ts", "catalog"), [(TS, "backprop_playground"), (PG_TS, "pyqtgraph")],
+                                   ids=["app", "pyqtgraph"])
 
 # Texts that are code or symbols and read the same in Chinese.
 SAME_IN_CHINESE = {
     "x =", "y = x + 2", "z = y * y * 3", "out = z.mean()", "v =", "retain_graph=True",
     "‖w‖", "‖∇‖", "max |∇|", "  [{0}]  {1}  vs  {2}",
+    "PyQtGraph", "%", "0", "x", "dy/dx",
 }
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%n|%L?\d")
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -63,9 +69,10 @@ def chinese(qapp):
 
 
 # -- the .ts file ----------------------------------------------------------------------------
-def test_ts_has_no_unfinished_or_empty_translation():
-    messages = _messages(TS)
-    assert len(messages) > 250
+@CATALOGS
+def test_ts_has_no_unfinished_or_empty_translation(ts, catalog):
+    messages = _messages(ts)
+    assert len(messages) > 50
     bad = [
         f"{ctx}: {m.findtext('source')!r}"
         for ctx, m in messages
@@ -75,8 +82,9 @@ def test_ts_has_no_unfinished_or_empty_translation():
     assert bad == [], "untranslated texts (run packaging/update_translations.py and translate them):\n" + "\n".join(bad)
 
 
-def test_translations_keep_placeholders_markup_and_accelerators():
-    for ctx, m in _messages(TS):
+@CATALOGS
+def test_translations_keep_placeholders_markup_and_accelerators(ts, catalog):
+    for ctx, m in _messages(ts):
         source = m.findtext("source")
         for form in _forms(m):
             where = f"{ctx}: {source!r} -> {form!r}"
@@ -85,8 +93,9 @@ def test_translations_keep_placeholders_markup_and_accelerators():
             assert ("&" in source.replace("&&", "")) == bool(re.search(r"&[^&\s]", form)), where
 
 
-def test_translations_are_chinese_except_code():
-    for ctx, m in _messages(TS):
+@CATALOGS
+def test_translations_are_chinese_except_code(ts, catalog):
+    for ctx, m in _messages(ts):
         source = m.findtext("source")
         for form in _forms(m):
             if source in SAME_IN_CHINESE:
@@ -95,17 +104,21 @@ def test_translations_are_chinese_except_code():
                 assert CJK.search(form), f"{ctx}: {source!r} has no Chinese translation: {form!r}"
 
 
-def test_every_text_in_the_sources_is_in_the_ts(tmp_path):
-    """lupdate over today's sources finds nothing the committed .ts lacks (new texts need a translation)."""
+@CATALOGS
+def test_every_text_in_the_sources_is_in_the_ts(tmp_path, ts, catalog):
+    """lupdate over today's sources finds nothing the committed .ts lacks (new texts need a translation).
+
+    For pyqtgraph the sources are the installed pyqtgraph's: an upgrade may bring new texts.
+    """
     script = _load_update_script()
     if not shutil.which("pyside6-lupdate", path=str(Path(sys.executable).parent)) and not shutil.which(
         "pyside6-lupdate"
     ):
         pytest.skip("pyside6-lupdate is not installed")
     fresh = tmp_path / "fresh_zh_CN.ts"
-    script.lupdate(fresh, "zh_CN")
-    missing = _keys(fresh) - _keys(TS)
-    assert len(_keys(fresh)) > 250
+    script.lupdate(fresh, "zh_CN", catalog=catalog)
+    missing = _keys(fresh) - _keys(ts)
+    assert len(_keys(fresh)) > 50
     assert not missing, "texts missing from the .ts (run packaging/update_translations.py):\n" + "\n".join(
         f"{ctx}: {src!r}" for ctx, src, _ in sorted(missing)
     )
@@ -128,13 +141,14 @@ def test_update_script_reports_untranslated_texts(tmp_path):
 
 
 # -- the compiled .qm -------------------------------------------------------------------------
-def test_qm_is_compiled_from_the_current_ts(qapp):
+@pytest.mark.parametrize(("ts", "qm"), [(TS, QM), (PG_TS, PG_QM)], ids=["app", "pyqtgraph"])
+def test_qm_is_compiled_from_the_current_ts(qapp, ts, qm):
     """Every translation in the .ts is what the committed .qm gives (re-run lrelease otherwise)."""
     translator = QTranslator()
-    data = QM.read_bytes()  # QTranslator reads these bytes in place: keep them alive
+    data = qm.read_bytes()  # QTranslator reads these bytes in place: keep them alive
     assert translator.load(data)
     stale = []
-    for ctx, m in _messages(TS):
+    for ctx, m in _messages(ts):
         source = m.findtext("source")
         comment = m.findtext("comment")
         n = 2 if m.get("numerus") == "yes" else -1
@@ -179,7 +193,7 @@ def test_available_languages():
 
 
 def test_missing_qm_leaves_english(qapp, monkeypatch):
-    monkeypatch.setattr(i18n, "_read_qm", lambda language: None)
+    monkeypatch.setattr(i18n, "_read_qm", lambda language, catalog="": None)
     try:
         assert i18n.install_translator(qapp, "zh_CN") == "en"
         assert QCoreApplication.translate("MainWindow", "Start") == "Start"
@@ -222,6 +236,9 @@ def test_main_window_in_chinese(chinese, qtbot):
     headers = [w.run_history.table.horizontalHeaderItem(i).text() for i in range(w.run_history.table.columnCount())]
     assert headers[:2] == ["名称", "写法"] and "最终损失" in headers
     assert w.status_labels["state"].text() == "就绪"
+    # pyqtgraph's right-click menus on the plots
+    assert w.plot.plot_item.ctrlMenu.title() == "绘图选项"
+    assert w.plot.plot_item.vb.menu.viewAll.text() == "显示全部"
 
 
 def test_every_text_the_window_asks_for_is_translated(qapp, qtbot):
@@ -248,8 +265,8 @@ def test_every_text_the_window_asks_for_is_translated(qapp, qtbot):
             w.controls.style.setCurrentIndex(i)
     finally:
         qapp.removeTranslator(recorder)
-    ours = {ctx for ctx, _ in _messages(TS)}
-    known = {(ctx, src) for ctx, src, _ in _keys(TS)}
+    ours = {ctx for ctx, _ in _messages(TS) + _messages(PG_TS)}
+    known = {(ctx, src) for ctx, src, _ in _keys(TS) | _keys(PG_TS)}
     missing = sorted((ctx, src) for ctx, src in asked if ctx in ours and (ctx, src) not in known)
     assert len([1 for ctx, _ in asked if ctx in ours]) > 150
     assert missing == []

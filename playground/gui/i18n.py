@@ -22,11 +22,13 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 log = logging.getLogger(__name__)
 
-#: The interface languages, each named in its own language (as language menus do).
+# The interface languages, each named in its own language (as language menus do).
 LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
 SOURCE_LANGUAGE = "en"
 RESOURCE_PACKAGE = "playground.resources"
-QM_TEMPLATE = "backprop_playground_{0}.qm"
+APP_CATALOG = "backprop_playground"
+# pyqtgraph ships its plot menus and export dialog in English only; this catalogue translates them.
+PYQTGRAPH_CATALOG = "pyqtgraph"
 
 # The installed translators and the .qm bytes they read (QTranslator does not copy them).
 _translators: list[QTranslator] = []
@@ -36,13 +38,13 @@ _language = SOURCE_LANGUAGE
 _window: QMainWindow | None = None
 
 
-def qm_name(language: str) -> str:
-    return QM_TEMPLATE.format(language)
+def qm_name(language: str, catalog: str = APP_CATALOG) -> str:
+    return f"{catalog}_{language}.qm"
 
 
-def _read_qm(language: str) -> bytes | None:
+def _read_qm(language: str, catalog: str = APP_CATALOG) -> bytes | None:
     try:
-        qm = resources.files(RESOURCE_PACKAGE) / qm_name(language)
+        qm = resources.files(RESOURCE_PACKAGE) / qm_name(language, catalog)
         return qm.read_bytes() if qm.is_file() else None
     except (ModuleNotFoundError, OSError):
         return None
@@ -108,6 +110,12 @@ def install_translator(app: QCoreApplication, language: str = "auto") -> str:
     app.installTranslator(own)
     _translators.append(own)
     _qm_data.append(data)
+    plots = _read_qm(wanted, PYQTGRAPH_CATALOG)
+    plots_translator = QTranslator(app)
+    if plots is not None and plots_translator.load(plots):
+        app.installTranslator(plots_translator)
+        _translators.append(plots_translator)
+        _qm_data.append(plots)
     # Qt's own texts (standard buttons, file dialogs), where this Qt build ships them.
     qt_base = QTranslator(app)
     if qt_base.load(f"qtbase_{wanted}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
