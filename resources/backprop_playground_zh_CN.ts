@@ -672,7 +672,7 @@ gradient d out/d {0} =
     <message>
         <location line="+3"/>
         <source>Mistake</source>
-        <translation>错误</translation>
+        <translation>经典错误</translation>
     </message>
     <message>
         <location line="+116"/>
@@ -1078,7 +1078,7 @@ gradient d out/d {0} =
 <context>
     <name>LanguageMenu</name>
     <message>
-        <location filename="../playground/gui/i18n.py" line="+126"/>
+        <location filename="../playground/gui/i18n.py" line="+134"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
