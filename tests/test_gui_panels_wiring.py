@@ -61,3 +61,13 @@ def test_divergence_highlights_the_first_bad_tensor(qtbot):
 def test_autograd_lab_is_a_tab(window):
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert "Autograd lab" in titles
+
+
+def test_code_tab_follows_the_controls_and_matches_the_training_threads(window):
+    from playground.core.codegen import generate_script
+
+    window.controls.style.setCurrentIndex(window.controls.style.findData("module"))
+    cfg = window.controls.config()
+    assert window.code_view.threads() == window.controller.threads
+    assert window.code_view.text() == generate_script(cfg, threads=window.controller.threads)
+    assert "class TwoLayerNet(torch.nn.Module)" in window.code_view.text()

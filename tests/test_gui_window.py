@@ -196,8 +196,7 @@ def test_divergence_is_explained_and_restart_lowers_the_lr(make_window, qtbot):
     wait_state(qtbot, w, FINISHED)
     assert w._last_batch.reason == "diverged"
     assert "diverged at step" in w.banner.label.text()
-    button = next(b for b in w.banner.findChildren(QPushButton) if "lr / 10" in b.text())
-    button.click()
+    w.inspector.restart_button.click()
     qtbot.waitUntil(lambda: w.controller.config is not None and w.controller.config.lr == 0.1, timeout=5000)
     wait_state(qtbot, w, FINISHED)
     assert len(w.plot.runs) == 2

@@ -89,3 +89,16 @@ def test_config_file_accepts_bare_configs_and_experiments(tmp_path):
     save_experiment(exp, make_experiment(), include_history=False)
     assert "runs" not in json.loads(exp.read_text())
     assert load_config_file(exp).style == "module"
+
+
+def test_atomic_write_gives_a_new_file_the_usual_mode(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "shared.json"
+        atomic_write_text(path, "x")
+        assert path.stat().st_mode & 0o777 == 0o644
+        path.chmod(0o600)
+        atomic_write_text(path, "y")
+        assert path.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)

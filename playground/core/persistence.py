@@ -61,6 +61,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file private (0600); give it the mode a plain save would.
+        os.chmod(tmp, _target_mode(target))
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -68,6 +70,16 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _target_mode(target: Path) -> int:
+    """The existing file's mode, else 0666 less the process umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _float_or_str(v: float) -> float | str:

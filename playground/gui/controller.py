@@ -48,6 +48,11 @@ class TrainingController(QObject):
 
     # -- queries ---------------------------------------------------------------
     @property
+    def threads(self) -> int:
+        """torch CPU threads the runs use (the generated code pins the same count)."""
+        return self._threads
+
+    @property
     def busy(self) -> bool:
         """A worker is running (or winding down)."""
         return self._worker is not None

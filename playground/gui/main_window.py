@@ -38,6 +38,7 @@ from ..core.persistence import (
 )
 from .controller import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
 from .autograd_lab import AutogradLab
+from .code_view import CodeView
 from .controls import ControlPanel
 from .inspector import GradientInspector
 from .loss_plot import LossPlot
@@ -144,6 +145,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.run_history, self.tr("Runs"))
         self.lab = AutogradLab(self)
         self.tabs.addTab(self.lab, self.tr("Autograd lab"))
+        self.code_view = CodeView(parent=self, config=self.controls.last_valid_config(),
+                                  threads=self.controller.threads)
+        self.tabs.addTab(self.code_view, self.tr("Code"))
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(scroll)
@@ -263,6 +267,8 @@ class MainWindow(QMainWindow):
         self.controls.lrChanged.connect(self._on_lr_changed)
         self.inspector.restartRequested.connect(self.restart_with_lr)
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check_requested)
+        self.controls.configChanged.connect(self.code_view.set_config)
+        self.code_view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 5000))
 
     # -- run commands ----------------------------------------------------------
     @Slot()
@@ -372,7 +378,7 @@ class MainWindow(QMainWindow):
         try:
             trainer = self.controller.trainer
             runner = trainer.runner if trainer is not None else build_runner(self.controls.config())
-            report = gradient_check(runner)
+            report = gradient_check(runner, eps=1e-5)
         except (ValueError, ConfigError, RuntimeError) as exc:
             self.inspector.show_gradient_check_error(str(exc))
             return
