@@ -202,6 +202,27 @@ def run_train(args: argparse.Namespace) -> int:
 COMMANDS["train"] = (_train_arguments, run_train, "train headless and write the losses")
 
 
+def _open_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="an experiment file saved by the app (JSON)")
+
+
+def run_open(args: argparse.Namespace) -> int:
+    """Open the window with an experiment loaded; a bad file is refused before the window."""
+    from .core.persistence import ExperimentError, load_experiment
+
+    try:
+        load_experiment(args.file)
+    except ExperimentError as exc:
+        print(f"cannot open {args.file}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    from .gui.app import run_app
+
+    return run_app(experiment=args.file)
+
+
+COMMANDS["open"] = (_open_arguments, run_open, "open the window with a saved experiment")
+
+
 # -- export-code -------------------------------------------------------------------
 def _export_code_arguments(p: argparse.ArgumentParser) -> None:
     add_config_arguments(p)
