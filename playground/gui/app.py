@@ -66,7 +66,12 @@ class _Loader(QObject):
 
 
 def _build_window(experiment: str | None):
+    import pyqtgraph as pg
+
     from .main_window import MainWindow
+
+    # Light plots throughout, to sit with the rest of the window.
+    pg.setConfigOptions(background="w", foreground="#333")
     from .settings import load_settings
 
     window = MainWindow(load_settings())

@@ -106,6 +106,9 @@ RATIO_RULE = 1e-3
 #: Initial capacity of the norm-history buffers (doubled when full).
 HISTORY_CAPACITY = 256
 DIVERGED_BRUSH = QBrush(QColor(255, 120, 120, 110))
+#: Distinct colours that read on a light or a dark background.
+NORM_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+
 GRADE_COLOURS = {
     "good": QColor("#2e7d32"),
     "acceptable": QColor("#7a7a00"),
@@ -662,17 +665,16 @@ class GradientInspector(QWidget):
         self.norm_curves = {}
         for i, name in enumerate(names):
             curve = pg.PlotDataItem(
-                pen=pg.mkPen(pg.intColor(i, hues=max(len(names), 4)), width=1.5), name=name
+                pen=pg.mkPen(NORM_COLOURS[i % len(NORM_COLOURS)], width=1.5), name=name
             )
             self.norm_plot.addItem(curve)
             self.norm_curves[name] = curve
         self._style_norm_curves()
 
     def _style_norm_curves(self) -> None:
-        n = max(len(self.norm_curves), 4)
         for i, (name, curve) in enumerate(self.norm_curves.items()):
             width = 2.5 if name == self._selected else 1.2
-            curve.setPen(pg.mkPen(pg.intColor(i, hues=n), width=width))
+            curve.setPen(pg.mkPen(NORM_COLOURS[i % len(NORM_COLOURS)], width=width))
 
     def _draw_norms(self) -> None:
         h = self._history

@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.controls)
-        scroll.setMinimumWidth(340)
+        scroll.setMinimumWidth(310)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.banner = Banner(self)
@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         self.training_splitter.addWidget(self.inspector)
         self.training_splitter.setStretchFactor(0, 3)
         self.training_splitter.setStretchFactor(1, 2)
+        self.training_splitter.setSizes([540, 520])
         t_layout = QVBoxLayout(self.training_tab)
         t_layout.setContentsMargins(0, 0, 0, 0)
         t_layout.addWidget(self.banner)
@@ -153,7 +154,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(scroll)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([360, 920])
+        splitter.setSizes([320, 1100])
         self.setCentralWidget(splitter)
 
         sb = self.statusBar()

@@ -1,0 +1,72 @@
+"""Take the README's screenshots of the real window under an X server (Xvfb).
+
+Usage (Debian: apt-get install xvfb xdotool imagemagick fonts-noto-cjk):
+
+    Xvfb :99 -screen 0 1400x900x24 &
+    DISPLAY=:99 python docs/make_screenshots.py [--language zh_CN]
+
+The run is started with the F5 key sent by xdotool, as a person would; the
+screenshots are taken by ImageMagick's ``import`` from the X server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent / "screenshots"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--language", default="en")
+    args = parser.parse_args()
+    os.environ.setdefault("BACKPROP_PLAYGROUND_CONFIG_DIR", tempfile.mkdtemp())
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+
+    from PySide6.QtCore import QTimer
+
+    from playground.gui.app import create_app
+    from playground.gui.settings import Settings, save_settings
+
+    save_settings(Settings(language=args.language))
+    app, window = create_app(exec_app=False)
+    window.resize(1380, 860)
+    window.move(0, 0)
+    suffix = "" if args.language == "en" else f"-{args.language}"
+    wid = str(int(window.winId()))
+
+    def shot(name: str) -> None:
+        subprocess.run(["import", "-window", wid, str(HERE / f"{name}{suffix}.png")], check=True)
+
+    def press_f5() -> None:
+        subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True)
+        subprocess.run(["xdotool", "key", "F5"], check=True)
+
+    def lab() -> None:
+        window.tabs.setCurrentWidget(window.lab)
+        window.lab.scalar_backward_button.click()
+        window.lab.vjp_backward_button.click()
+
+    cfg = window.controls.config().replace(steps=2_000_000)
+    window.controls.set_config(cfg)
+    steps = [
+        (1500, press_f5),
+        (4500, lambda: window.controls.lr.setValue(1.5e-6)),
+        (7000, lambda: shot("training")),
+        (7200, lab),
+        (8500, lambda: shot("autograd-lab")),
+        (8700, lambda: window.tabs.setCurrentWidget(window.code_view)),
+        (9500, lambda: shot("code")),
+        (9700, window.close),
+    ]
+    for delay, action in steps:
+        QTimer.singleShot(delay, action)
+    app.exec()
+
+
+if __name__ == "__main__":
+    main()
