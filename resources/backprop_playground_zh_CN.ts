@@ -352,7 +352,7 @@ y = {3}   (||y|| = {4})</translation>
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+82"/>
+        <location filename="../playground/gui/main_window.py" line="+83"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
@@ -693,9 +693,9 @@ gradient d out/d {0} =
 <context>
     <name>GradientInspector</name>
     <message>
-        <location filename="../playground/gui/inspector.py" line="+132"/>
+        <location filename="../playground/gui/inspector.py" line="+135"/>
         <source>scalar</source>
-        <extracomment>Table columns, in order. Item data role holding the raw float behind a number cell&apos;s text. The update-to-weight ratio rule of thumb (context, not a verdict). Initial capacity of the norm-history buffers (doubled when full).</extracomment>
+        <extracomment>Table columns, in order. Item data role holding the raw float behind a number cell&apos;s text. The update-to-weight ratio rule of thumb (context, not a verdict). Initial capacity of the norm-history buffers (doubled when full). Distinct colours that read on a light or a dark background.</extracomment>
         <translation>标量</translation>
     </message>
     <message>
@@ -935,7 +935,7 @@ gradient d out/d {0} =
         <translation>梯度</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+49"/>
         <source>No gradients yet: start training.</source>
         <translation>还没有梯度：请开始训练。</translation>
     </message>
@@ -1110,7 +1110,7 @@ Loading PyTorch…</source>
 正在加载 PyTorch…</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+83"/>
         <source>PyTorch could not be loaded:
 {0}</source>
         <translation>无法加载 PyTorch：
@@ -1166,7 +1166,7 @@ loss {1:.6g}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+60"/>
+        <location filename="../playground/gui/main_window.py" line="+61"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
@@ -1179,6 +1179,11 @@ loss {1:.6g}</source>
         <location line="+2"/>
         <source>Autograd lab</source>
         <translation>自动求导实验室</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Code</source>
+        <translation>代码</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -1212,23 +1217,23 @@ loss {1:.6g}</source>
     </message>
     <message>
         <location line="+21"/>
-        <location line="+247"/>
+        <location line="+249"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location line="-247"/>
+        <location line="-249"/>
         <source>Start a run, or resume a paused one</source>
         <translation>开始一次运行，或继续已暂停的运行</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+247"/>
+        <location line="+249"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location line="-247"/>
+        <location line="-249"/>
         <source>Pause the run, or resume it</source>
         <translation>暂停运行，或继续运行</translation>
     </message>
@@ -1368,7 +1373,7 @@ loss {1:.6g}</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+34"/>
         <source>Cannot start: {0}</source>
         <translation>无法开始：{0}</translation>
     </message>
@@ -1655,7 +1660,7 @@ loss {1:.6g}</source>
 <context>
     <name>TrainingController</name>
     <message>
-        <location filename="../playground/gui/controller.py" line="+75"/>
+        <location filename="../playground/gui/controller.py" line="+80"/>
         <source>could not build the model: {0}</source>
         <translation>无法构建模型：{0}</translation>
     </message>
