@@ -202,6 +202,22 @@ def run_train(args: argparse.Namespace) -> int:
 COMMANDS["train"] = (_train_arguments, run_train, "train headless and write the losses")
 
 
+# -- bench (playground/bench.py; imported only when run: it loads torch and Qt) ----------
+def _bench_arguments(p: argparse.ArgumentParser) -> None:
+    from .bench import add_arguments
+
+    add_arguments(p)
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from .bench import run
+
+    return run(args)
+
+
+COMMANDS["bench"] = (_bench_arguments, run_bench, "measure the playground against the plain loop it teaches")
+
+
 def _open_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="an experiment file saved by the app (JSON)")
 

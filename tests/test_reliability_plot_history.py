@@ -114,13 +114,28 @@ def test_plot_draws_a_bounded_number_of_points_for_a_long_run(qtbot):
     assert np.isclose(float(np.nanmax(y)), 4.0) and np.isclose(float(np.nanmin(y)), -8.0)
     # pyqtgraph's own downsampling and clipping survive PlotItem.addItem
     assert run.curve.opts["autoDownsample"] and run.curve.opts["clipToView"]
-    # zoomed in by hand: the steps in view come back at full resolution
-    plot.plot_item.getViewBox().setXRange(500_000, 500_400, padding=0)
+    # while following, the axes move only when the data leave the view
+    vb = plot.plot_item.getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    assert x0 <= 0 and x1 >= n - 1 and y0 <= -8.0 and y1 >= 4.0
+    plot.append(np.arange(n, n + 100), losses[-100:])
     plot.redraw()
+    assert vb.viewRange() == [[x0, x1], [y0, y1]]
+    # zoomed in by hand (as a mouse zoom does: set the range, say so): full resolution in view
+    vb.setXRange(500_000, 500_400, padding=0)
+    vb.sigRangeChangedManually.emit([True, True])
+    plot.redraw()
+    assert not plot.follow
     x, y = run.curve.getOriginalDataset()
     inside = (x >= 500_000) & (x <= 500_400)
     np.testing.assert_array_equal(x[inside], np.arange(500_000, 500_401))
     np.testing.assert_allclose(y[inside], np.log10(losses[500_000:500_401]).astype(np.float32))
+    # "View all" follows the data again
+    vb.enableAutoRange()
+    plot.redraw()
+    assert plot.follow
+    x, _ = run.curve.getOriginalDataset()
+    assert x[0] == 0 and x[-1] == n + 99 and len(x) <= 8 * 1000 + 8
     # smoothing on a long run stays a bounded curve too
     plot.set_smoothing(0.05)
     sx, _ = run.smooth_curve.getOriginalDataset()

@@ -14,10 +14,18 @@ peak downsampling and clip-to-view then handle the raw case.  They are set on
 the PlotItem, because ``PlotItem.addItem`` resets a curve's downsampling and
 clipping to the PlotItem's (off by default); set on the curve alone, they were
 silently lost, and every paint drew every point.
+
+While the plot follows the run, the view is fitted to the data in coarse steps
+(x to the next 1-2-5 number of steps, y to whole half-decades on a log axis)
+rather than by pyqtgraph's auto-range at every redraw: re-laying out the axes
+was two thirds of a paint, and a view that moves only when the data leave it
+needs that only a few times per run.  A zoom or pan by hand stops following;
+"View all" (the "A" button) or a new run starts it again.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -52,6 +60,17 @@ RUN_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                "#7f7f7f", "#bcbd22", "#17becf"]
 
 
+def _nice_ceil(value: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is at least ``value`` (> 0)."""
+    if not value > 0 or not math.isfinite(value):
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1.0, 2.0, 5.0, 10.0):
+        if step * power >= value * (1 - 1e-12):
+            return step * power
+    return 10.0 * power
+
+
 def run_label(cfg: TrainConfig) -> str:
     return f"{cfg.style}, {cfg.optimizer}, lr {cfg.lr:g}"
 
@@ -74,6 +93,8 @@ class PlotRun:
     drawn: int = -1  # history length at the last redraw
     #: What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range.
     cover: tuple[int, int, int, float, int] | None = None
+    #: Finite min and max of the y values drawn (None: nothing finite).
+    y_bounds: tuple[float, float] | None = None
     visible: bool = True
     note: str = ""
     reason: str = "running"
@@ -102,6 +123,8 @@ class LossPlot(QWidget):
         self.plot_item.setDownsampling(auto=True, mode="peak")
         self.plot_item.setClipToView(True)
         self.plot_item.getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
+        self.plot_item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_hand)
+        self._follow_view: tuple[float, float, float] | None = None  # (x max, y min, y max) last set
         self.log_y = True
         self.smoothing = 0.0  # EMA alpha; 0 = off
         self.follow = True
@@ -265,9 +288,10 @@ class LossPlot(QWidget):
             for run in self.runs:
                 run.drawn = -1
                 run.smooth_history = None
+            self.follow = True
+            self._follow_view = None
             self._dirty = True
             self.redraw()
-            self.plot_item.enableAutoRange()
 
     def _apply_axis_mode(self) -> None:
         # Data arrive already in log10 when log_y: only the axis labels switch mode.
@@ -321,7 +345,7 @@ class LossPlot(QWidget):
         """
         vb = self.plot_item.getViewBox()
         px = max(MIN_BUCKETS, int(vb.width()))
-        if vb.autoRangeEnabled()[0] or n == 0:
+        if self.follow or n == 0:
             want = (n, 0, n, float(n), px)
             return None if run.cover == want and run.drawn == n else want
         (x0, x1), _ = vb.viewRange()
@@ -350,6 +374,9 @@ class LossPlot(QWidget):
     @Slot()
     def redraw(self) -> None:
         """Push new data to the curves (called by the timer; cheap when nothing changed)."""
+        if any(self.plot_item.getViewBox().autoRangeEnabled()):
+            if not self.follow or self._follow_view is not None:  # "View all" was asked for: follow again
+                self.follow, self._follow_view, self._dirty = True, None, True
         if not self._dirty:
             return
         self._dirty = False
@@ -362,24 +389,61 @@ class LossPlot(QWidget):
             new_data = new_data or n != run.drawn
             _, start, stop, _, buckets = want
             x, y = run.history.decimated(start, stop, buckets)
-            run.curve.setData(x, log10_f32(y) if self.log_y else y)
+            y = log10_f32(y) if self.log_y else y
+            run.curve.setData(x, y)
+            finite = y[np.isfinite(y)]
+            run.y_bounds = (float(finite.min()), float(finite.max())) if len(finite) else None
             if run.smooth_curve is not None:
                 run.smooth_curve.setData(*self._update_smoothing(run).decimated(start, stop, buckets))
             run.drawn = n
             run.cover = want
-        if self.follow and new_data:
-            self.plot_item.enableAutoRange()
+        if self.follow and (new_data or self._follow_view is None):
+            self._fit_view()
         # Redraw no more often than the paint budget allows (and never above REDRAW_HZ).
         paint_ms = self.plot_widget.last_paint_s * 1000.0
         interval = int(min(max(1000 / REDRAW_HZ, paint_ms / PAINT_BUDGET), MAX_REDRAW_INTERVAL_MS))
         if abs(interval - self.timer.interval()) > 5:
             self.timer.setInterval(interval)
 
+    def _fit_view(self) -> None:
+        """Fit the view to every visible run, changing it only when the data leave it."""
+        shown = [r for r in self.runs if r.visible and len(r.history)]
+        if not shown:
+            return
+        last = max(len(r.history) for r in shown) - 1
+        total = max(r.config.steps for r in shown) - 1
+        nice = _nice_ceil(max(last, 1) * 1.02)
+        x_max = float(min(nice, total) if total > last else nice)  # a run ends at its last step
+        bounds = [r.y_bounds for r in shown if r.y_bounds is not None]
+        if bounds:
+            lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
+            if self.log_y:  # whole half-decades
+                lo, hi = math.floor(lo * 2) / 2, math.ceil(hi * 2) / 2
+                hi = hi if hi > lo else lo + 0.5
+            else:
+                lo = 0.0 if lo >= 0 else -_nice_ceil(-lo)
+                hi = _nice_ceil(hi) if hi > 0 else 1.0
+        elif self._follow_view is not None:
+            _, lo, hi = self._follow_view
+        else:
+            lo, hi = (-1.0, 1.0) if self.log_y else (0.0, 1.0)
+        view = (x_max, lo, hi)
+        if view != self._follow_view:
+            self._follow_view = view
+            self.plot_item.getViewBox().setRange(xRange=(0.0, x_max), yRange=(lo, hi), padding=0.02)
+
+    @Slot(object)
+    def _on_range_changed_by_hand(self, _mask: object) -> None:
+        """A zoom or pan with the mouse: keep that view (draw its steps) until "View all" or a new run."""
+        self.follow = False
+        self._follow_view = None
+        self._dirty = True
+
     # -- crosshair ---------------------------------------------------------------
     @Slot(object, object)
     def _on_x_range_changed(self, _vb: object, _range: object) -> None:
-        """Zoomed or panned by hand: the curves may need other steps or another level."""
-        if not self.plot_item.getViewBox().autoRangeEnabled()[0]:
+        """The view moved (by hand or "View all"): the curves may need other steps or another level."""
+        if not self.follow or any(self.plot_item.getViewBox().autoRangeEnabled()):
             self._dirty = True
 
     @Slot(object)
