@@ -1133,14 +1133,14 @@ Loading PyTorch…</source>
 <context>
     <name>LossPlot</name>
     <message>
-        <location filename="../playground/gui/loss_plot.py" line="+93"/>
+        <location filename="../playground/gui/loss_plot.py" line="+114"/>
         <source>step</source>
-        <extracomment>Most of the GUI thread&apos;s time the plot&apos;s painting may take while a run is live: painting holds the GIL, which the training thread needs between torch calls. Buckets per curve at least (pixels otherwise): a run under 2x this many steps is drawn raw. The EMA of the drawn values (log10 or linear), kept as a history of its own. What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range.</extracomment>
+        <extracomment>Most of the GUI thread&apos;s time the plot&apos;s painting may take while a run is live: painting holds the GIL, which the training thread needs between torch calls. Buckets per curve at least (pixels otherwise): a run under 2x this many steps is drawn raw. The EMA of the drawn values (log10 or linear), kept as a history of its own. What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range. Finite min and max of the y values drawn (None: nothing finite).</extracomment>
         <translation>步数</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+181"/>
+        <location line="+184"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
@@ -1156,7 +1156,7 @@ Loading PyTorch…</source>
         <translation>{0}（平滑，EMA α={1:g}）</translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+146"/>
         <source>step {0}
 loss {1:.6g}</source>
         <translation>第 {0} 步
