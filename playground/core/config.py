@@ -169,7 +169,10 @@ class TrainConfig:
         lr = d_lr if self.lr is None else self.lr
         if isinstance(lr, bool) or not isinstance(lr, (int, float)):
             raise ConfigError("lr", f"must be a number greater than 0, got {lr!r}")
-        lr = float(lr)
+        try:
+            lr = float(lr)
+        except OverflowError:  # an int too large for a float
+            raise ConfigError("lr", "must be a finite number greater than 0, got a huge number") from None
         if not math.isfinite(lr) or lr <= 0:
             raise ConfigError("lr", f"must be a finite number greater than 0, got {lr!r}")
         set_(self, "lr", lr)

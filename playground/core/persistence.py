@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
-from .config import ConfigError, TrainConfig
+from .config import MAX_STEPS, ConfigError, TrainConfig
 
 FORMAT = "backprop-playground-experiment"
 FORMAT_VERSION = 1
@@ -116,10 +117,17 @@ def save_experiment(path: str | os.PathLike[str], exp: Experiment, include_histo
 def _read_json(path: str | os.PathLike[str]) -> Any:
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ExperimentError(f"{p.name} is {size / 2**20:.0f} MiB, larger than an experiment can be")
-        raw = p.read_bytes()
+        info = p.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(str(p))
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block, /dev/zero never ends
+            raise ExperimentError(f"{p} is not a regular file, not an experiment file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ExperimentError(f"{p.name} is {info.st_size / 2**20:.0f} MiB, larger than an experiment can be")
+        with p.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat
+        if len(raw) > MAX_FILE_BYTES:
+            raise ExperimentError(f"{p.name} is larger than an experiment can be")
     except ExperimentError:
         raise
     except IsADirectoryError:
@@ -139,6 +147,8 @@ def _read_json(path: str | os.PathLike[str]) -> Any:
         ) from None
     except RecursionError:
         raise ExperimentError(f"{p.name} is nested too deeply to be an experiment") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise ExperimentError(f"{p.name} is not a usable JSON file ({exc})") from None
 
 
 def _config(data: Any, where: str) -> TrainConfig:
@@ -150,6 +160,13 @@ def _config(data: Any, where: str) -> TrainConfig:
         raise ExperimentError(f"{where}: {exc}") from None
 
 
+def _finite(v: int | float) -> bool:
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
 def _number_list(values: Any, where: str) -> np.ndarray:
     if not isinstance(values, list):
         raise ExperimentError(f"{where} must be a list of numbers")
@@ -158,7 +175,10 @@ def _number_list(values: Any, where: str) -> np.ndarray:
         if isinstance(v, bool):
             raise ExperimentError(f"{where}[{i}] must be a number, got {v!r}")
         if isinstance(v, (int, float)):
-            out[i] = v
+            try:
+                out[i] = v
+            except OverflowError:
+                raise ExperimentError(f"{where}[{i}] is too large a number") from None
         elif isinstance(v, str) and v in ("nan", "inf", "-inf"):
             out[i] = float(v)
         else:
@@ -175,8 +195,9 @@ def _run(data: Any, index: int) -> RecordedRun:
     losses = _number_list(data.get("losses", []), f"{where}.losses")
     if len(steps) != len(losses):
         raise ExperimentError(f"{where}: {len(steps)} steps but {len(losses)} losses")
-    if len(steps) and (not np.all(np.isfinite(steps)) or np.any(steps < 0)):
-        raise ExperimentError(f"{where}.steps must be whole numbers from 0")
+    if len(steps) and (not np.all(np.isfinite(steps)) or np.any(steps < 0) or np.any(steps > MAX_STEPS)
+                       or np.any(steps != np.floor(steps))):
+        raise ExperimentError(f"{where}.steps must be whole numbers from 0 to {MAX_STEPS}")
     changes_raw = data.get("lr_changes", [])
     changes: list[tuple[int, float]] = []
     if not isinstance(changes_raw, list):
@@ -184,8 +205,9 @@ def _run(data: Any, index: int) -> RecordedRun:
     for j, pair in enumerate(changes_raw):
         if (not isinstance(pair, list) or len(pair) != 2
                 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pair)
-                or not math.isfinite(pair[1]) or pair[1] <= 0):
-            raise ExperimentError(f"{where}.lr_changes[{j}] must be [step, lr] with lr > 0")
+                or not _finite(pair[0]) or not 0 <= pair[0] <= MAX_STEPS or pair[0] != int(pair[0])
+                or not _finite(pair[1]) or pair[1] <= 0):
+            raise ExperimentError(f"{where}.lr_changes[{j}] must be [step, lr] with a whole step from 0 and lr > 0")
         changes.append((int(pair[0]), float(pair[1])))
     name = data.get("name", f"run {index + 1}")
     note = data.get("note", "")
