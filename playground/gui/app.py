@@ -81,7 +81,7 @@ def _build_window(experiment: str | None):
     quit_after = os.environ.get("BACKPROP_PLAYGROUND_QUIT_AFTER")
     if quit_after:
         try:
-            QTimer.singleShot(int(float(quit_after) * 1000), window.close)
+            QTimer.singleShot(int(float(quit_after) * 1000), QApplication.closeAllWindows)
         except ValueError:
             pass
     return window
@@ -131,7 +131,8 @@ def create_app(argv: Sequence[str] | None = None, exec_app: bool = True, experim
     loader.done.connect(on_loaded)
     loader.start()
     # Ctrl+C in the terminal closes the window cleanly instead of being ignored.
-    signal.signal(signal.SIGINT, lambda *_: (holder.get("window") or splash).close())  # type: ignore[union-attr]
+    # (all windows: a language switch replaces the main window)
+    signal.signal(signal.SIGINT, lambda *_: QApplication.closeAllWindows())
     keepalive = QTimer()
     keepalive.start(200)
     keepalive.timeout.connect(lambda: None)

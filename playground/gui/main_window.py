@@ -435,7 +435,8 @@ class MainWindow(QMainWindow):
         state = self.controller.state
         valid = not self.controls.message.isVisible()
         self.act_start.setEnabled((valid and state != RUNNING) or state == PAUSED)
-        self.act_start.setText(self.tr("Resume") if state == PAUSED else self.tr("Start"))
+        # F5 resumes a paused run too, but the button keeps its name: the Pause
+        # button beside it already reads "Resume" then.
         self.act_pause.setEnabled(state in (RUNNING, PAUSED))
         self.act_pause.setText(self.tr("Resume") if state == PAUSED else self.tr("Pause"))
         self.act_step.setEnabled(valid or state == PAUSED)
