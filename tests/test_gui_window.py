@@ -276,3 +276,15 @@ def test_linear_toggle_and_smoothing_keep_the_raw_curve(make_window, qtbot):
     assert not np.array_equal(raw, smooth)
     names = [label.text for _, label in w.plot.legend.items]
     assert any("smoothed" in n for n in names)
+
+
+def test_step_during_a_run_with_changed_sizes_restarts_then_steps_once(make_window, qtbot):
+    w = make_window(TrainConfig(**SMALL, steps=10_000_000))
+    w.start_or_resume()
+    qtbot.waitUntil(lambda: w._last_batch is not None and w._last_batch.step > 5, timeout=10000)
+    w.controls.sizes["H"].setValue(20)  # asks to restart; the student presses Step instead
+    w.step_once()
+    qtbot.waitUntil(lambda: w.controller.config.H == 20 and w.controller.trainer.step == 1
+                    and not w.controller.busy, timeout=10000)
+    assert w.controller.state == PAUSED
+    assert len(w.plot.runs) == 2 and len(w.plot.current.history) == 1

@@ -62,11 +62,14 @@ class TrainingController(QObject):
         return None if self.trainer is None else self.trainer.config
 
     # -- commands --------------------------------------------------------------
-    def start(self, cfg: TrainConfig) -> bool:
-        """Start a new run of ``cfg`` (ending any current one first)."""
+    def start(self, cfg: TrainConfig, paused: bool = False) -> bool:
+        """Start a new run of ``cfg`` (ending any current one first).
+
+        With ``paused`` the run is built but takes no step until resumed or stepped.
+        """
         if self._worker is not None:
             self._end_current()
-            self._after_worker = lambda: self.start(cfg)
+            self._after_worker = lambda: self.start(cfg, paused)
             return True
         if self.trainer is not None and not self.trainer.ended:
             self._finish_paused_run("stopped")
@@ -80,7 +83,10 @@ class TrainingController(QObject):
             self.failed.emit(self.tr("could not build the model: {0}").format(exc))
             return False
         self.runStarted.emit(cfg)
-        self._launch(None)
+        if paused:
+            self._set_state(PAUSED)
+        else:
+            self._launch(None)
         return True
 
     def resume(self) -> None:
@@ -93,11 +99,12 @@ class TrainingController(QObject):
 
     def step_once(self) -> None:
         """Run exactly one training step of the current (paused) run."""
-        if self.trainer is None or self.trainer.ended:
-            return
         if self._worker is not None:
-            self.pause()
-            self._after_worker = self.step_once
+            if self._after_worker is None:
+                self._worker.quit()  # pause first; a queued restart stays queued
+            self.when_idle(self.step_once)
+            return
+        if self.trainer is None or self.trainer.ended:
             return
         self._launch(1)
 
@@ -130,9 +137,12 @@ class TrainingController(QObject):
             previous = self._after_worker
 
             def both() -> None:
-                callback()
                 if previous is not None:
                     previous()
+                if self._worker is None:
+                    callback()
+                else:  # ``previous`` started a worker: wait for that one too
+                    self.when_idle(callback)
 
             self._after_worker = both
 

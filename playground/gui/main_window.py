@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
             return
         self.start_new()
 
-    def start_new(self) -> bool:
+    def start_new(self, paused: bool = False) -> bool:
         try:
             cfg = self.controls.config()
         except ConfigError as exc:
@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
             return False
         self._pending_config = None
         self.banner.hide()
-        return self.controller.start(cfg)
+        return self.controller.start(cfg, paused=paused)
 
     @Slot()
     def toggle_pause(self) -> None:
@@ -305,10 +305,7 @@ class MainWindow(QMainWindow):
 
     def start_paused(self) -> bool:
         """Begin a new run without stepping (for single-stepping from the start)."""
-        if not self.start_new():
-            return False
-        self.controller.pause()
-        return True
+        return self.start_new(paused=True)
 
     @Slot()
     def stop(self) -> None:
