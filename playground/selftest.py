@@ -21,9 +21,10 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from . import __version__
 
@@ -106,6 +107,7 @@ class SelfTest:
         self.versions: dict[str, str | None] = {}
         self.qt_platform: str | None = None
         self.qt_messages: list[str] = []
+        self.windows: list[Any] = []
 
     # -- running ---------------------------------------------------------------
     def run(self, name: str, fn: Callable[[Check], None]) -> Check:
@@ -227,6 +229,7 @@ class SelfTest:
         for w in windows:
             w.close()
         app.processEvents()
+        self.windows = windows
 
     def check_qt_drawing(self, check: Check) -> None:
         import numpy as np
@@ -311,7 +314,11 @@ class SelfTest:
         for w in QApplication.topLevelWidgets():
             if w.isVisible():
                 w.close()
-            w.deleteLater()
+        # delete only the windows made here: menus and popups belong to their windows
+        for w in self.windows:
+            if w.parent() is None:
+                w.deleteLater()
+        self.windows = []
         _flush_deletes(self.app)
 
     # -- report ----------------------------------------------------------------
@@ -404,7 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Offscreen unless the caller chose a platform (QT_QPA_PLATFORM=xcb tests the desktop plugin).
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    started = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    started = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     test = SelfTest(require_gui=args.require_gui or bool(getattr(sys, "frozen", False)))
     own_settings = not os.environ.get("BACKPROP_PLAYGROUND_CONFIG_DIR")
