@@ -122,7 +122,7 @@ def train_briefly(cfg: TrainConfig) -> None:
 
 
 # -- TrainConfig ------------------------------------------------------------------
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kwargs=config_kwargs())
 @example(kwargs={"lr": math.nan})
 @example(kwargs={"lr": math.inf})
