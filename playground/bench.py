@@ -245,8 +245,12 @@ def _sync(device: str) -> None:
 
 
 # -- (b) the core as the window runs it -------------------------------------------------
-def core_loop(cfg: Any, steps: int, **trainer_options: Any) -> tuple[Clock, np.ndarray]:
-    """Train with :meth:`Trainer.batches` as the window's worker does; (clock, losses)."""
+def core_loop(cfg: Any, steps: int, info: dict[str, Any] | None = None,
+              **trainer_options: Any) -> tuple[Clock, np.ndarray]:
+    """Train with :meth:`Trainer.batches` as the window's worker does; (clock, losses).
+
+    ``info``, if given, receives whether fast mode ran (``fast_reason``, ``fallback``).
+    """
     import numpy as np
 
     from .core.loop import Trainer
@@ -260,6 +264,9 @@ def core_loop(cfg: Any, steps: int, **trainer_options: Any) -> tuple[Clock, np.n
         if batch.error:
             raise RuntimeError(f"the core's run failed: {batch.error}")
     _sync(trainer.device)
+    if info is not None:
+        info["fast_reason"] = trainer.fast_reason
+        info["fallback"] = getattr(trainer.runner, "fallback", None)
     return clock.stop(), np.concatenate(chunks)
 
 
@@ -659,26 +666,29 @@ def gpu_cases() -> list[tuple[str, Any]]:
 
 
 def _bench_gpu_case(cfg: Any, repeats: int, window_s: float, fast_reason: str | None) -> dict[str, Any]:
+    """One configuration of section 5 on ``cfg.device`` (cuda; the tests run it on the CPU)."""
+    device = cfg.resolved_device()
     sink = io.StringIO()
-    seed_loop(cfg, 5, device="cuda", sink=sink)  # warm-up: CUDA context, cuBLAS handles
-    dt, _ = core_loop(cfg, 50)
-    steps = int(min(200_000, max(100, window_s / max(dt / 50, 1e-7))))
+    seed_loop(cfg, 5, device=device, sink=sink)  # warm-up: CUDA context, cuBLAS handles
+    clock, _ = core_loop(cfg, 50)
+    steps = int(min(200_000, max(100, window_s / max(clock.wall / 50, 1e-7))))
     rows: dict[str, list[float]] = {"seed": [], "core": [], "fast": []}
+    fast_info: dict[str, Any] = {}
 
     def seed() -> None:
         sink.seek(0)
         sink.truncate()
-        dt, _ = seed_loop(cfg, steps, device="cuda", sink=sink)
-        rows["seed"].append(steps / dt)
+        clock, _ = seed_loop(cfg, steps, device=device, sink=sink)
+        rows["seed"].append(steps / clock.wall)
 
     def core() -> None:
-        dt, losses = core_loop(cfg, steps)
-        rows["core"].append(len(losses) / dt)
+        clock, losses = core_loop(cfg, steps)
+        rows["core"].append(len(losses) / clock.wall)
 
     def fast() -> None:
         if fast_reason is None:
-            dt, losses = core_loop(cfg, steps, fast=True)
-            rows["fast"].append(len(losses) / dt)
+            clock, losses = core_loop(cfg, steps, info=fast_info, fast=True)
+            rows["fast"].append(len(losses) / clock.wall)
 
     variants = [seed, core, fast]
     for r in range(repeats):
@@ -687,11 +697,10 @@ def _bench_gpu_case(cfg: Any, repeats: int, window_s: float, fast_reason: str | 
             variant()
     row: dict[str, Any] = {"steps_per_run": steps, **{f"{k}_steps_per_s": median(v) for k, v in rows.items()}}
     row["core_vs_seed"] = median([c / s for s, c in zip(rows["seed"], rows["core"], strict=True)])
+    row["fast_mode"] = fast_reason or fast_info.get("fast_reason") or fast_info.get("fallback") or "on"
     if rows["fast"]:
         row["fast_vs_core"] = median([f / c for c, f in zip(rows["core"], rows["fast"], strict=True)])
         row["fast_vs_seed"] = median([f / s for s, f in zip(rows["seed"], rows["fast"], strict=True)])
-    else:
-        row["fast_mode"] = fast_reason
     row["per_repeat"] = rows
     return row
 
@@ -795,7 +804,7 @@ def table(result: dict[str, Any]) -> str:
                 lines.append(f"   {name:<15}{_fmt(r.get('seed_steps_per_s'), ',.0f'):>12}"
                              f"{_fmt(r.get('core_steps_per_s'), ',.0f'):>10}{_fmt(r.get('fast_steps_per_s'), ',.0f'):>10}"
                              f"{_fmt(r.get('core_vs_seed')):>11}{_fmt(r.get('fast_vs_core')):>11}"
-                             + (f"  ({r['fast_mode']})" if "fast_mode" in r else ""))
+                             + (f"  (fast mode: {r['fast_mode']})" if r.get("fast_mode") != "on" else ""))
     return "\n".join(lines)
 
 

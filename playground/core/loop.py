@@ -117,9 +117,15 @@ class _Pending:
 class Trainer:
     """One training run: data, model, optimizer, progress and the command queue."""
 
-    def __init__(self, config: TrainConfig, runner: Runner | None = None) -> None:
+    def __init__(self, config: TrainConfig, runner: Runner | None = None, fast: bool = False) -> None:
         self.config = config
         self.runner = runner if runner is not None else build_runner(config, check_device(config))
+        #: Why the step is not replayed from CUDA graphs (None when it is): see core/fastmode.py.
+        self.fast_reason: str | None = "not asked for"
+        if fast:
+            from .fastmode import make_fast
+
+            self.runner, self.fast_reason = make_fast(self.runner, config)
         self.device = self.runner.device
         self.step = 0
         self.lr = config.lr
