@@ -305,6 +305,14 @@ def _write(path: Path, text: str | bytes, mode: int = 0o644) -> None:
     path.chmod(mode)
 
 
+def _link_or_copy(src: str, dst: str) -> None:
+    """Hard-link a bundle file into the package tree (600 MB not copied); copy across file systems."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def _normalise_modes(root: Path) -> None:
     """Directories 755; files 755 when anyone may run them, else 644 (as dpkg expects)."""
     for dirpath, dirnames, filenames in os.walk(root):
@@ -324,7 +332,7 @@ def _normalise_modes(root: Path) -> None:
 def layout(bundle: Path, root: Path, version: str) -> None:
     """The package's file tree under ``root`` (without DEBIAN/)."""
     shutil.rmtree(root, ignore_errors=True)
-    shutil.copytree(bundle, root / appinfo.LINUX_PREFIX.lstrip("/"), symlinks=True)
+    shutil.copytree(bundle, root / appinfo.LINUX_PREFIX.lstrip("/"), symlinks=True, copy_function=_link_or_copy)
     usr = root / "usr"
     _write(usr / "bin" / appinfo.SLUG, launcher_script(), 0o755)
     _write(usr / "share" / "applications" / f"{appinfo.APP_ID}.desktop", desktop_entry())
