@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -97,6 +98,20 @@ def test_self_test_passes_from_the_unpacked_package(unpacked, tmp_path):
     for style in STYLES:
         assert status[f"train-{style}-lesson"] == "passed"
     assert set(status.values()) == {"passed"}
+
+
+def test_self_test_passes_on_an_x_server_with_the_desktop_platform_plugin(unpacked, tmp_path):
+    """Qt's xcb plugin loads with the bundle's libraries and the system's (those the .deb depends on)."""
+    xvfb_run = shutil.which("xvfb-run")
+    if xvfb_run is None:
+        pytest.skip("xvfb-run is not installed (.ci/run installs it)")
+    report = tmp_path / "report.json"
+    proc = subprocess.run([xvfb_run, "-a", "env", "QT_QPA_PLATFORM=xcb", str(frozen_program(unpacked)),
+                           "--self-test", "--report", str(report)],
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["ok"] is True and data["qt_platform"] == "xcb"
 
 
 def test_frozen_command_line_trains_and_prints_json(unpacked, tmp_path):
