@@ -65,7 +65,7 @@ def install_build_requirements() -> None:
 def stage_project(stage: Path) -> None:
     """The project installed (not editable) into ``stage``, without its dependencies."""
     shutil.rmtree(stage, ignore_errors=True)
-    run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+    run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
          "--target", stage, ROOT])
 
 
