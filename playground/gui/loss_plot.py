@@ -39,9 +39,12 @@ from ..core.history import LossHistory, ema, log10_f32
 
 MAX_RUNS = 20
 REDRAW_HZ = 30
-#: Most of the GUI thread's time the plot's painting may take while a run is live:
-#: painting holds the GIL, which the training thread needs between torch calls.
-PAINT_BUDGET = 0.15
+#: Most of the GUI thread's time the plot's redraws (data and paint) may take while a run is
+#: live.  Painting holds the GIL, which the training thread needs between torch calls: on
+#: 2 cores (``playground bench``) every percent of GUI-thread Python time cost about a
+#: percent of training speed, so the plot takes 5% (a 6 ms frame: 8 redraws a second;
+#: a 2 ms one: 25).
+PAINT_BUDGET = 0.05
 MAX_REDRAW_INTERVAL_MS = 250
 #: Buckets per curve at least (pixels otherwise): a run under 2x this many steps is drawn raw.
 MIN_BUCKETS = 1000
@@ -380,6 +383,7 @@ class LossPlot(QWidget):
         if not self._dirty:
             return
         self._dirty = False
+        started = time.perf_counter()
         new_data = False
         for run in self.runs:
             n = len(run.history)
@@ -399,9 +403,10 @@ class LossPlot(QWidget):
             run.cover = want
         if self.follow and (new_data or self._follow_view is None):
             self._fit_view()
-        # Redraw no more often than the paint budget allows (and never above REDRAW_HZ).
-        paint_ms = self.plot_widget.last_paint_s * 1000.0
-        interval = int(min(max(1000 / REDRAW_HZ, paint_ms / PAINT_BUDGET), MAX_REDRAW_INTERVAL_MS))
+        # Redraw no more often than the budget allows (and never above REDRAW_HZ): a frame
+        # costs this redraw plus the paint it causes (the last paint stands in for it).
+        frame_ms = (time.perf_counter() - started + self.plot_widget.last_paint_s) * 1000.0
+        interval = int(min(max(1000 / REDRAW_HZ, frame_ms / PAINT_BUDGET), MAX_REDRAW_INTERVAL_MS))
         if abs(interval - self.timer.interval()) > 5:
             self.timer.setInterval(interval)
 
