@@ -38,7 +38,10 @@ from ..core.config import TrainConfig
 from ..core.history import LossHistory, ema, log10_f32
 
 MAX_RUNS = 20
-REDRAW_HZ = 30
+#: At most this many redraws a second.  A live curve reads well at 10; on 2 cores
+#: (``playground bench``) redrawing at 30 Hz cost the training thread about 20% of
+#: its speed through the GIL, at 5 Hz about 4%.
+REDRAW_HZ = 10
 #: Most of the GUI thread's time the plot's redraws (data and paint) may take while a run is
 #: live.  Painting holds the GIL, which the training thread needs between torch calls: on
 #: 2 cores (``playground bench``) every percent of GUI-thread Python time cost about a
