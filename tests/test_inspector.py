@@ -195,6 +195,49 @@ def test_freeze_stops_updates_and_unfreeze_shows_the_newest(inspector, qtbot):
     np.testing.assert_array_equal(x, [0, 1, 2, 3])  # the frozen steps were kept
 
 
+def test_live_charts_keep_to_their_budget_and_catch_up_with_the_newest(inspector, qtbot, monkeypatch):
+    stats, _ = loop_stats(TrainConfig(**SMALL, style="tensors", steps=5, lr=1e-3))
+    inspector.chart_pacer.min_ms = 60_000  # no second frame is due during the test
+    inspector.set_live(True)
+    inspector.show_stats(stats[0])  # the first frame of a quiet panel is drawn at once
+    first = stats[0].params[0].grad_hist.counts
+    np.testing.assert_array_equal(inspector.histogram_curve.getData()[1], first)
+    for s in stats[1:]:
+        inspector.show_stats(s)
+    # The table shows every update; the charts wait for their turn ...
+    assert cell(inspector, 0, "grad_norm").data(VALUE_ROLE) == stats[-1].params[0].grad_norm
+    np.testing.assert_array_equal(inspector.histogram_curve.getData()[1], first)
+    assert len(inspector.norm_curves["w1"].getData()[0]) == 1
+    # ... and the run ending draws the newest at once.
+    inspector.set_live(False)
+    np.testing.assert_array_equal(inspector.histogram_curve.getData()[1], stats[-1].params[0].grad_hist.counts)
+    np.testing.assert_array_equal(inspector.norm_curves["w1"].getData()[0], np.arange(5))
+
+
+def test_live_charts_redraw_when_their_interval_has_passed(inspector, qtbot):
+    stats, _ = loop_stats(TrainConfig(**SMALL, style="tensors", steps=3, lr=1e-3))
+    inspector.chart_pacer.min_ms, inspector.chart_pacer.budget = 50, 1.0  # wait 50 ms or a frame
+    inspector.set_live(True)
+    for s in stats:
+        inspector.show_stats(s)
+    newest = stats[-1].params[0].grad_hist.counts
+    qtbot.waitUntil(lambda: np.array_equal(inspector.histogram_curve.getData()[1], newest), timeout=3000)
+    assert len(inspector.norm_curves["w1"].getData()[0]) == 3
+
+
+def test_live_chart_interval_grows_with_the_cost_of_a_frame(inspector):
+    stats, _ = loop_stats(TrainConfig(**SMALL, style="tensors", steps=1, lr=1e-3))
+    inspector.plots.paint_s += 0.040  # 40 ms of paints since the last frame
+    inspector.set_live(True)
+    inspector.show_stats(stats[0])
+    pacer = inspector.chart_pacer
+    assert pacer.interval_ms >= 0.040 * 1000 / inspector_module.CHART_BUDGET
+    assert pacer.interval_ms <= inspector_module.MAX_CHART_INTERVAL_MS
+    inspector.show_stats(stats[0])  # a cheap frame (no paint since): back to the minimum
+    inspector.set_live(False)
+    assert pacer.interval_ms < 0.040 * 1000 / inspector_module.CHART_BUDGET
+
+
 def highlighted_rows(widget: GradientInspector) -> list[int]:
     return [
         r

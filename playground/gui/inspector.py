@@ -17,6 +17,8 @@ Feeding (GUI thread only; everything passed in is plain data):
   reused, the norm history grows in NumPy buffers.  A step number lower than the
   last one seen, or a different set of parameters, starts a fresh history.
 * :meth:`GradientInspector.clear` ``()``: a new run starts; forgets everything.
+* :meth:`GradientInspector.set_live` ``(bool)``: True while a run trains, so the
+  charts redraw only as often as :data:`CHART_BUDGET` allows.
 * :meth:`GradientInspector.show_divergence` ``(divergence, lr, loss_reduction)``:
   with ``batch.divergence``, the learning rate in use and ``cfg.loss``.  Marks
   the parameter's row (nothing in the table when the loss itself went first),
@@ -57,10 +59,11 @@ number cell).
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -83,6 +86,7 @@ import pyqtgraph as pg  # isort: skip  (after PySide6, so pyqtgraph binds to it)
 
 from ..core.gradcheck import GradCheckReport, ParamCheck
 from ..core.gradstats import ParamStats, StepStats
+from .pacing import Pacer, TimedLayoutWidget
 
 #: Table columns, in order.
 COLUMNS = (
@@ -105,6 +109,13 @@ VALUE_ROLE = Qt.ItemDataRole.UserRole
 RATIO_RULE = 1e-3
 #: Initial capacity of the norm-history buffers (doubled when full).
 HISTORY_CAPACITY = 256
+#: While a run is live the charts (histogram, heat map, norm history) take at most this
+#: share of the GUI thread (see :mod:`playground.gui.pacing`): a frame of the three costs
+#: about 40 ms on 2 cores, mostly pyqtgraph re-laying out axes whose ranges move, so they
+#: redraw every second or so while the table keeps every update.
+CHART_BUDGET = 0.03
+MIN_CHART_INTERVAL_MS = 300
+MAX_CHART_INTERVAL_MS = 2000
 DIVERGED_BRUSH = QBrush(QColor(255, 120, 120, 110))
 #: Distinct colours that read on a light or a dark background.
 NORM_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
@@ -212,6 +223,11 @@ class GradientInspector(QWidget):
         self._lr_after_restart = math.nan
         self._titled: tuple[str, bool] | None = None
         self._resize_pending = False
+        self._live = False
+        self._last_charts = -math.inf  # perf_counter() of the last chart frame
+        self._chart_timer = QTimer(self)
+        self._chart_timer.setSingleShot(True)
+        self._chart_timer.timeout.connect(self._draw_charts)
         self._build_ui()
         self._retranslate_headers()
         self._update_status()
@@ -338,7 +354,7 @@ class GradientInspector(QWidget):
         toggles.addStretch(1)
         bottom_layout.addLayout(toggles)
 
-        self.plots = pg.GraphicsLayoutWidget()
+        self.plots = TimedLayoutWidget()
         self.plots.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.plots.setToolTip(
             self.tr(
@@ -386,6 +402,7 @@ class GradientInspector(QWidget):
         self.norm_plot.setDownsampling(auto=True, mode="peak")
         self.norm_legend = self.norm_plot.addLegend(offset=(5, 5))
         self.norm_curves: dict[str, pg.PlotDataItem] = {}
+        self.chart_pacer = Pacer(self.plots, CHART_BUDGET, MIN_CHART_INTERVAL_MS, MAX_CHART_INTERVAL_MS)
         bottom_layout.addWidget(self.plots, 1)
         splitter.addWidget(bottom)
         splitter.setStretchFactor(0, 1)
@@ -466,6 +483,7 @@ class GradientInspector(QWidget):
     def clear(self) -> None:
         """Forget the run: empty table and plots, no divergence, no check result."""
         self._shown = self._latest = None
+        self._chart_timer.stop()
         self._divergence = None
         self._history.reset(())
         self._reset_norm_curves(())
@@ -561,9 +579,38 @@ class GradientInspector(QWidget):
         if self._resize_pending:
             self._resize_pending = False
             self.table.resizeColumnsToContents()
+        self._request_charts()
+        self._update_status()
+
+    def set_live(self, live: bool) -> None:
+        """While ``live`` (a run is training) the charts keep to :data:`CHART_BUDGET`.
+
+        The table and the status line still show every update; the charts show the
+        newest statistics at most every few hundred milliseconds.  Otherwise every
+        update draws at once, and a pending chart frame is drawn now.
+        """
+        self._live = live
+        if not live and self._chart_timer.isActive():
+            self._draw_charts()
+
+    def _request_charts(self) -> None:
+        if not self._live:
+            self._draw_charts()
+        elif not self._chart_timer.isActive():  # else the pending frame shows the newest
+            wait_ms = self.chart_pacer.interval_ms - (time.perf_counter() - self._last_charts) * 1000.0
+            if wait_ms <= 0:
+                self._draw_charts()
+            else:
+                self._chart_timer.start(int(wait_ms) + 1)
+
+    @Slot()
+    def _draw_charts(self) -> None:
+        self._chart_timer.stop()
+        started = time.perf_counter()
         self._draw_selected()
         self._draw_norms()
-        self._update_status()
+        self._last_charts = time.perf_counter()
+        self.chart_pacer.frame_done(self._last_charts - started)
 
     def _set_rows(self, names: tuple[str, ...], shapes: tuple[tuple[int, ...], ...]) -> None:
         """Create the table's items once per set of parameters; later updates only set text."""
@@ -796,6 +843,8 @@ class GradientInspector(QWidget):
     # -- slots --------------------------------------------------------------
     @Slot(bool)
     def _on_freeze_toggled(self, frozen: bool) -> None:
+        if frozen and self._chart_timer.isActive():
+            self._draw_charts()  # the charts match the frozen table
         if not frozen and self._latest is not None and self._latest is not self._shown:
             self._display(self._latest)
         else:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..core.config import TrainConfig
 from ..core.history import LossHistory, ema, log10_f32
+from .pacing import Pacer, TimedPlotWidget
 
 MAX_RUNS = 20
 #: At most this many redraws a second.  A live curve reads well at 10; on 2 cores
@@ -53,15 +54,6 @@ MAX_REDRAW_INTERVAL_MS = 250
 MIN_BUCKETS = 1000
 
 
-class _TimedPlotWidget(pg.PlotWidget):
-    """A PlotWidget that remembers how long its last paint took."""
-
-    last_paint_s = 0.0
-
-    def paintEvent(self, ev):  # noqa: N802 - Qt API
-        t0 = time.perf_counter()
-        super().paintEvent(ev)
-        self.last_paint_s = time.perf_counter() - t0
 RUN_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                "#7f7f7f", "#bcbd22", "#17becf"]
 
@@ -115,7 +107,7 @@ class LossPlot(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot_widget = _TimedPlotWidget(self)
+        self.plot_widget = TimedPlotWidget(self)
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
         self.plot_item.setLabel("bottom", self.tr("step"))
         self.plot_item.setLabel("left", self.tr("loss"))
@@ -155,6 +147,7 @@ class LossPlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)
 
+        self.pacer = Pacer(self.plot_widget, PAINT_BUDGET, 1000 / REDRAW_HZ, MAX_REDRAW_INTERVAL_MS)
         self.timer = QTimer(self)
         self.timer.setInterval(int(1000 / REDRAW_HZ))
         self.timer.timeout.connect(self.redraw)
@@ -406,10 +399,8 @@ class LossPlot(QWidget):
             run.cover = want
         if self.follow and (new_data or self._follow_view is None):
             self._fit_view()
-        # Redraw no more often than the budget allows (and never above REDRAW_HZ): a frame
-        # costs this redraw plus the paint it causes (the last paint stands in for it).
-        frame_ms = (time.perf_counter() - started + self.plot_widget.last_paint_s) * 1000.0
-        interval = int(min(max(1000 / REDRAW_HZ, frame_ms / PAINT_BUDGET), MAX_REDRAW_INTERVAL_MS))
+        # Redraw no more often than the budget allows (and never above REDRAW_HZ).
+        interval = self.pacer.frame_done(time.perf_counter() - started)
         if abs(interval - self.timer.interval()) > 5:
             self.timer.setInterval(interval)
 

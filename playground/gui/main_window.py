@@ -359,7 +359,8 @@ class MainWindow(QMainWindow):
         self.banner.show_message(self.tr("Cannot run: {0}").format(message), "error")
 
     @Slot(str)
-    def _on_state_changed(self, _state: str) -> None:
+    def _on_state_changed(self, state: str) -> None:
+        self.inspector.set_live(state == RUNNING)
         self._update_actions()
         self._show_status(self._last_batch)
 
