@@ -52,8 +52,9 @@ def test_the_gpu_section_code_runs_on_the_cpu_too():
 def test_throughput_and_plot_sections_produce_every_figure_and_a_table(qapp, tmp_path):
     tp, resp = bench.bench_throughput(1, 0.05, lambda _: None, styles=("tensors",))
     s = tp["styles"]["tensors"]
-    for key in ("raw_steps_per_s", "core_steps_per_s", "window_steps_per_s", "raw_default_steps_per_s",
-                "core_vs_raw", "window_vs_raw", "gui_cpu_share"):
+    for key in ("raw_steps_per_s", "core_steps_per_s", "window_steps_per_s", "window_closed_steps_per_s",
+                "raw_default_steps_per_s", "core_vs_raw", "window_vs_raw", "inspector_open_vs_closed",
+                "gui_cpu_share"):
         assert s[key] > 0, key
     assert s["same_losses"]
     assert resp["ticks"] > 0 and resp["p99_ms"] >= resp["p50_ms"]
@@ -66,3 +67,20 @@ def test_throughput_and_plot_sections_produce_every_figure_and_a_table(qapp, tmp
     text = bench.table(result)
     assert "tensors" in text and "p99" in text and "300,000" in text
     json.dumps(result, default=float)  # what --json writes
+
+
+def test_the_closed_inspector_run_collapses_the_panel_and_restores_it(qapp, tmp_path):
+    harness = bench.WindowHarness(str(tmp_path))
+    try:
+        inspector = harness.window.inspector
+        sizes = harness.window.training_splitter.sizes()
+        assert sizes[1] > 0
+        painted = inspector.plots.paint_s
+        cfg = TrainConfig(N=8, D_in=20, H=6, D_out=3, style="tensors", lr=1e-3, device="cpu")
+        r = harness.run(cfg, 20_000, inspector=False)
+        assert r["steps_per_s"] > 0
+        assert inspector.shown_stats() is not None  # it took the statistics ...
+        assert inspector.plots.paint_s == painted  # ... and painted none of them
+        assert harness.window.training_splitter.sizes() == sizes
+    finally:
+        harness.close()
