@@ -11,7 +11,8 @@ import csv
 import json
 import sys
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import __version__
 
@@ -167,7 +168,7 @@ def run_train(args: argparse.Namespace) -> int:
                 count += len(batch.losses)
                 final_loss = float(batch.losses[-1])
                 if writer is not None:
-                    writer.writerows((int(s), repr(float(v))) for s, v in zip(batch.steps, batch.losses))
+                    writer.writerows((int(s), repr(float(v))) for s, v in zip(batch.steps, batch.losses, strict=True))
             now = time.monotonic()
             if show_progress and now - shown > 0.2:
                 shown = now

@@ -27,7 +27,7 @@ def test_train_writes_every_step_at_full_precision(tmp_path, capsys):
     assert [int(r[0]) for r in rows] == list(range(50))
     expected, _ = train(TrainConfig(steps=50))
     assert [float(r[1]) for r in rows] == list(expected)
-    assert all(r[1] == repr(float(v)) for r, v in zip(rows, expected))
+    assert all(r[1] == repr(float(v)) for r, v in zip(rows, expected, strict=True))
     out = capsys.readouterr().out
     assert "steps/s" in out and "final loss" in out
 

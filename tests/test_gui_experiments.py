@@ -53,7 +53,7 @@ def test_save_and_open_round_trip(window_with_runs, qtbot, tmp_path, errors):
     assert w2.open_experiment(str(path))
     assert w2.controls.config() == exp.config
     assert [r.name for r in w2.plot.runs] == [r.name for r in w.plot.runs]
-    for a, b in zip(w.plot.runs, w2.plot.runs):
+    for a, b in zip(w.plot.runs, w2.plot.runs, strict=True):
         np.testing.assert_array_equal(a.history.losses, b.history.losses)
     assert errors == []
 

@@ -13,8 +13,9 @@ import json
 import logging
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 STYLES = ("numpy", "tensors", "sequential", "module")
 OPTIMIZERS = ("sgd-manual", "sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad")

@@ -20,8 +20,9 @@ import math
 import queue
 import threading
 import time
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generator, Iterator
+from typing import Any
 
 import numpy as np
 import torch
@@ -248,7 +249,7 @@ class Trainer:
                         StepStats(
                             s,
                             self.lr,
-                            tuple(param_stats(n, b, g, after[n]) for (n, b), g in zip(before, grads)),
+                            tuple(param_stats(n, b, g, after[n]) for (n, b), g in zip(before, grads, strict=True)),
                         )
                     )
                 if last:

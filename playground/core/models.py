@@ -18,7 +18,8 @@ then ``y``, then the weights.
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -170,7 +171,7 @@ class TorchRunner(Runner):
     def restore(self, snap: Any) -> None:
         weights, grads, opt, lr = snap
         with torch.no_grad():
-            for p, w, g in zip(self._params(), weights, grads):
+            for p, w, g in zip(self._params(), weights, grads, strict=True):
                 p.copy_(w)
                 p.grad = None if g is None else g.clone()
         if opt is not None and self.optimizer is not None:

@@ -16,7 +16,8 @@ at a time.  Commands that arrive while a worker winds down wait for it.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from superqt.utils import GeneratorWorker, create_worker

@@ -8,8 +8,8 @@ learning rate alone, which a running training takes without a restart.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Iterator
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (

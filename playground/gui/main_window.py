@@ -36,9 +36,9 @@ from ..core.persistence import (
     load_experiment,
     save_experiment,
 )
-from .controller import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
 from .autograd_lab import AutogradLab
 from .code_view import CodeView
+from .controller import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
 from .controls import ControlPanel
 from .inspector import GradientInspector
 from .loss_plot import LossPlot
@@ -606,7 +606,7 @@ class MainWindow(QMainWindow):
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["run", "name", "step", "loss"])
         for run in self.plot.runs:
-            for step, loss in zip(run.history.steps, run.history.losses):
+            for step, loss in zip(run.history.steps, run.history.losses, strict=True):
                 w.writerow([run.run_id, run.name, int(step), repr(float(loss))])
         return buf.getvalue()
 
