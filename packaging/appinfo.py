@@ -10,9 +10,6 @@ ROOT = Path(__file__).resolve().parent.parent
 APP_NAME = "Backprop Playground"
 #: The executable, the Debian package, the launcher and the bundle folder.
 SLUG = "backprop-playground"
-#: Reverse-DNS id: the AppStream component, the .desktop file, the macOS bundle id.
-#: It follows the project's GitHub address; change it here only together with HOMEPAGE.
-APP_ID = "io.github.backprop_playground.BackpropPlayground"
 HOMEPAGE = "https://github.com/backprop-playground/backprop-playground"
 SUMMARY = "Watch a two-layer network learn by back-propagation"
 PUBLISHER = "Backprop Playground developers"
@@ -21,10 +18,20 @@ LICENSE = "MIT"
 LINUX_PREFIX = "/opt/backprop-playground"
 
 
-def version() -> str:
-    """The app's version, read from ``playground/__init__.py`` without importing it."""
+def _package_constant(name: str) -> str:
+    """A string constant of ``playground/__init__.py``, read without importing the package."""
     text = (ROOT / "playground" / "__init__.py").read_text(encoding="utf-8")
-    match = re.search(r'^__version__\s*=\s*["\']([^"\']+)["\']', text, re.M)
+    match = re.search(rf'^{name}\s*=\s*["\']([^"\']+)["\']', text, re.M)
     if not match:
-        raise RuntimeError("playground/__init__.py has no __version__")
+        raise RuntimeError(f"playground/__init__.py has no {name}")
     return match.group(1)
+
+
+def version() -> str:
+    """The app's version."""
+    return _package_constant("__version__")
+
+
+#: Reverse-DNS id: the AppStream component, the .desktop file, the macOS bundle id (the
+#: window names its .desktop file by it too).  Change it together with HOMEPAGE.
+APP_ID = _package_constant("APP_ID")

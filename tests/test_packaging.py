@@ -46,8 +46,11 @@ def test_packaging_version_is_the_apps_version():
     assert appinfo.version() == playground.__version__
 
 
-def test_app_id_is_reverse_dns():
+def test_app_id_is_reverse_dns_and_the_apps_own():
+    import playground
+
     assert re.fullmatch(r"[a-z]+(\.[A-Za-z0-9_]+){2,}", appinfo.APP_ID)
+    assert appinfo.APP_ID == playground.APP_ID  # the window's desktop file name is the .desktop file's
 
 
 # -- icon ------------------------------------------------------------------------------
@@ -483,3 +486,16 @@ def test_release_workflow_builds_installs_and_self_tests_on_each_os():
     release = wf["jobs"]["release"]
     assert release["needs"] == "build" and release["permissions"] == {"contents": "write"}
     assert "gh release" in "\n".join(step.get("run", "") for step in release["steps"])
+
+
+def test_the_application_names_its_desktop_file(qapp, monkeypatch):
+    """Wayland matches a window to its .desktop file (icon, name) by the desktop file name."""
+    import playground
+    from playground.gui import app as app_module
+    from playground.gui import i18n
+
+    monkeypatch.setattr(i18n, "install_translator", lambda *_: None)
+    app = app_module._application(None)
+    assert app is qapp
+    assert app.desktopFileName() == playground.APP_ID == appinfo.APP_ID
+    assert app.applicationName() == appinfo.APP_NAME

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal  # noqa: E402
 from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget  # noqa: E402
 
-from .. import __version__  # noqa: E402
+from .. import APP_ID, __version__  # noqa: E402
 
 
 def app_icon() -> QIcon:
@@ -96,6 +96,7 @@ def _application(argv: Sequence[str] | None) -> QApplication:
     app.setApplicationName("Backprop Playground")
     app.setOrganizationName("backprop-playground")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # Wayland shows the installed .desktop file's icon and name
     app.setWindowIcon(app_icon())
     from .i18n import install_translator
     from .settings import load_settings
