@@ -167,3 +167,21 @@ def test_buttons_wait_for_a_config(qtbot):
     assert w.copy_button.toolTip() and w.save_button.toolTip()
     w.set_config(TrainConfig())
     assert w.copy_button.isEnabled() and w.save_button.isEnabled()
+
+
+def test_a_hidden_view_highlights_only_when_shown(qtbot):
+    """Copy and Save always have the newest script; the costly highlighting waits until it can be seen."""
+    w = CodeView(config=CFG, threads=THREADS)
+    qtbot.addWidget(w)
+    new = CFG.replace(lr=3e-5)
+    w.set_config(new)
+    assert w.text() == generate_script(new, threads=THREADS)
+    assert w.editor.toPlainText() == ""  # nothing highlighted while hidden
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.editor.toPlainText() == w.text()
+    w.hide()
+    w.set_config(CFG)
+    assert w.editor.toPlainText() == generate_script(new, threads=THREADS)  # the old one, still
+    w.show()
+    assert w.editor.toPlainText() == generate_script(CFG, threads=THREADS)

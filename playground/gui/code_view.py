@@ -138,14 +138,26 @@ class CodeView(QWidget):
         text = generate_script(self._config, threads=self._threads)
         if text == self._text:
             return
+        self._text = text
+        self._set_buttons_enabled()
+        # Highlighting the script takes 20-30 ms of the GUI thread (and the GIL a running
+        # training needs): done only when the view can be seen, else when it is shown.
+        if self.isVisible():
+            self._show_text()
+
+    def _show_text(self) -> None:
+        if self.editor.toPlainText() == self._text:
+            return
         vbar = self.editor.verticalScrollBar()
         hbar = self.editor.horizontalScrollBar()
         v, h = vbar.value(), hbar.value()
-        self._text = text
-        self.editor.setPlainText(text)
+        self.editor.setPlainText(self._text)
         vbar.setValue(min(v, vbar.maximum()))
         hbar.setValue(min(h, hbar.maximum()))
-        self._set_buttons_enabled()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._show_text()
+        super().showEvent(event)
 
     def config(self) -> TrainConfig | None:
         return self._config
