@@ -288,3 +288,22 @@ def test_step_during_a_run_with_changed_sizes_restarts_then_steps_once(make_wind
                     and not w.controller.busy, timeout=10000)
     assert w.controller.state == PAUSED
     assert len(w.plot.runs) == 2 and len(w.plot.current.history) == 1
+
+
+def test_status_bar_updates_a_few_times_a_second_and_ends_on_the_last_step(make_window, qtbot, monkeypatch):
+    from playground.gui import main_window
+
+    w = make_window(TrainConfig(**SMALL, steps=10_000_000))
+    w.controller.batch_seconds = 0.01  # 100 batches a second
+    shown, received = [], []
+    monkeypatch.setattr(w, "_show_status", lambda batch: (shown.append(batch), MainWindow._show_status(w, batch)))
+    w.controller.batchReady.connect(received.append)
+    w.start_or_resume()
+    qtbot.wait(1500)
+    w.toggle_pause()
+    wait_state(qtbot, w, PAUSED)
+    running = [b for b in shown if b is not None and not b.done and b.reason == "running"]
+    assert len(running) <= 1.5 / main_window.STATUS_INTERVAL_S + 2  # not one per batch ...
+    assert len(received) > 2 * len(running)  # ... of the many that came
+    # After the pause the bar shows the newest step, not the last throttled one.
+    assert w.status_labels["step"].text().startswith(f"{w.controller.trainer.step:,} /")

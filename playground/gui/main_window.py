@@ -48,6 +48,9 @@ from .settings import Settings, save_settings
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Backprop Playground"
+#: The status bar's numbers change at most this often while a run trains: batches come
+#: 20 times a second, faster than anyone reads, and each update re-lays out the bar.
+STATUS_INTERVAL_S = 0.2
 
 
 class Banner(QFrame):
@@ -106,6 +109,7 @@ class MainWindow(QMainWindow):
         self._pending_config: TrainConfig | None = None
         self.last_gradient_check = None
         self._last_batch: Batch | None = None
+        self._status_shown = -STATUS_INTERVAL_S  # time.monotonic() of the last status update
         self._run_started_at = 0.0
         self._build_ui()
         self._build_actions()
@@ -337,7 +341,10 @@ class MainWindow(QMainWindow):
         for stats in batch.stats:
             self.inspector.show_stats(stats)
         self._last_batch = batch
-        self._show_status(batch)
+        now = time.monotonic()
+        if batch.done or now - self._status_shown >= STATUS_INTERVAL_S:
+            self._status_shown = now
+            self._show_status(batch)
 
     @Slot(object)
     def _on_run_ended(self, batch: Batch) -> None:
