@@ -140,3 +140,23 @@ def test_plot_draws_a_bounded_number_of_points_for_a_long_run(qtbot):
     plot.set_smoothing(0.05)
     sx, _ = run.smooth_curve.getOriginalDataset()
     assert len(sx) <= 3 * 8 * 1000 + 8
+
+
+def test_plot_redraws_less_often_when_its_paints_cost_more(qtbot):
+    """The redraw timer leaves frame / PAINT_BUDGET between frames, every paint since the last counted."""
+    from playground.gui import loss_plot
+
+    plot = loss_plot.LossPlot()
+    qtbot.addWidget(plot)
+    plot.begin_run(TrainConfig())
+    plot.append(np.arange(10), np.linspace(10.0, 1.0, 10))
+    plot.redraw()
+    paced = min(10 / loss_plot.PAINT_BUDGET, loss_plot.MAX_REDRAW_INTERVAL_MS)  # after 10 ms of paints
+    assert plot.timer.interval() < paced - 50  # a cheap frame: (about) the fastest rate
+    plot.plot_widget.paint_s += 0.010  # two 5 ms paints since that frame
+    plot.append(np.arange(10, 20), np.linspace(1.0, 0.1, 10))
+    plot.redraw()
+    assert plot.timer.interval() >= paced - 5
+    plot.append(np.arange(20, 30), np.linspace(0.1, 0.01, 10))
+    plot.redraw()  # no paint since: back to (about) the fastest rate
+    assert plot.timer.interval() < paced - 50
