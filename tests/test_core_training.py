@@ -84,6 +84,23 @@ def test_gradient_stats_are_taken_before_the_update_and_zeroing():
     assert float(r.w1.grad.abs().sum()) == 0.0  # the manual loop zeroed it after the update
 
 
+@pytest.mark.parametrize("style", C.STYLES)
+def test_gradient_norms_are_sampled_evenly_and_equal_the_statistics_norms(style):
+    from playground.core.loop import NORM_SAMPLES
+
+    steps = 3 * NORM_SAMPLES
+    cfg = TrainConfig(**{**TINY, "steps": steps}, style=style, lr=1e-3, optimizer="sgd-manual"
+                      if style in ("numpy", "tensors") else "adam")
+    batches = list(Trainer(cfg).batches(batch_seconds=0.0, stats_every=1))
+    norm_steps = np.concatenate([b.norm_steps for b in batches])
+    norms = np.concatenate([b.grad_norms for b in batches if len(b.norm_steps)])
+    np.testing.assert_array_equal(norm_steps, np.arange(0, steps, 3))  # every steps // NORM_SAMPLES
+    stats = {s.step: s for b in batches for s in b.stats}  # every step: stats_every=1
+    for step, row in zip(norm_steps.tolist(), norms, strict=True):
+        want = [p.grad_norm for p in stats[step].params]  # taken before the update, as the samples are
+        np.testing.assert_allclose(row, want, rtol=1e-5)
+
+
 def test_lr_change_applies_at_the_next_step_without_reset():
     cfg = TrainConfig(**(TINY | {"steps": 20}))
     base, _ = train(cfg)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from playground.core.config import TrainConfig
@@ -28,6 +29,21 @@ def test_inspector_shows_the_runs_parameters_while_training(window, qtbot):
     assert window.inspector.table.rowCount() == 2
     window.stop()
     qtbot.waitUntil(lambda: window.controller.state == FINISHED, timeout=2000)
+
+
+def test_a_completed_run_draws_its_gradient_norms_at_the_sampled_steps(qtbot):
+    from playground.core.loop import NORM_SAMPLES
+
+    cfg = TrainConfig(**SMALL, steps=2000)
+    window = MainWindow(Settings(config=cfg))
+    qtbot.addWidget(window)
+    window.start_or_resume()
+    qtbot.waitUntil(lambda: window.controller.state == FINISHED, timeout=20000)
+    x, y = window.inspector.norm_curves["w1"].getData()
+    sampled = set(range(0, cfg.steps, max(1, cfg.steps // NORM_SAMPLES)))
+    assert sampled <= set(x.tolist())  # every sample, whatever the speed of the run
+    assert len(x) >= min(cfg.steps, NORM_SAMPLES) and np.all(np.diff(x) > 0)
+    assert np.isfinite(y).all()
 
 
 def test_gradient_check_pauses_the_run_and_reports(window, qtbot):

@@ -238,6 +238,25 @@ def test_live_chart_interval_grows_with_the_cost_of_a_frame(inspector):
     assert pacer.interval_ms < 0.040 * 1000 / inspector_module.CHART_BUDGET
 
 
+def test_sampled_norms_fill_the_history_between_statistics_in_step_order(inspector):
+    stats, _ = loop_stats(TrainConfig(**SMALL, style="tensors", steps=21, lr=1e-3))
+    norm_steps = np.arange(0, 21, 2)  # as a batch carries them: every other step
+    grad_norms = np.array([[p.grad_norm for p in stats[i].params] for i in norm_steps]) * 1.5
+    inspector.show_batch((stats[0], stats[9]), norm_steps, grad_norms)
+    x, y = inspector.norm_curves["w1"].getData()
+    np.testing.assert_array_equal(x, [0, 2, 4, 6, 8, 9, 10, 12, 14, 16, 18, 20])  # no reset, in order
+    by_step = dict(zip(x.tolist(), y.tolist(), strict=True))
+    assert by_step[0] == pytest.approx(math.log10(stats[0].params[0].grad_norm))  # the statistics win
+    assert by_step[4] == pytest.approx(math.log10(1.5 * stats[4].params[0].grad_norm))
+    inspector.show_grad_norms(np.array([20, 22]), np.ones((2, 2)))  # only steps after the newest
+    assert inspector.norm_curves["w1"].getData()[0][-2:].tolist() == [20, 22]
+
+
+def test_sampled_norms_wait_for_statistics_to_name_the_parameters(inspector):
+    inspector.show_grad_norms(np.array([0, 1]), np.ones((2, 2)))
+    assert inspector.norm_curves == {} and inspector._history.count == 0
+
+
 def highlighted_rows(widget: GradientInspector) -> list[int]:
     return [
         r

@@ -33,6 +33,11 @@ from .models import Runner, build_runner
 
 #: Most steps kept on the device before a batch is handed back regardless of time.
 MAX_BATCH_STEPS = 8192
+#: Gradient norms are sampled at about this many evenly spaced steps of a run (a few
+#: tens of microseconds each, kept on the device until the batch ends), so the norm
+#: history has a point every few steps however fast the run goes; the full statistics
+#: come every 0.3 s.
+NORM_SAMPLES = 200
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,10 @@ class Batch:
     reason: str = "running"  # running | paused | completed | stopped | diverged | error
     divergence: Divergence | None = None
     error: str | None = None
+    #: Steps at which the gradient norms were sampled (every ``steps // NORM_SAMPLES``), and
+    #: the norms: one row per sampled step, one column per parameter (as in ``stats``).
+    norm_steps: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    grad_norms: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=np.float64))
 
     @property
     def steps_per_s(self) -> float:
@@ -134,6 +143,7 @@ class Trainer:
         self.ended = False
         self.last_stats: StepStats | None = None
         self._stats_time = -math.inf
+        self._norm_every = max(1, config.steps // NORM_SAMPLES)
         self._commands: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._stop = threading.Event()
 
@@ -217,6 +227,8 @@ class Trainer:
         snap = runner.snapshot()
         losses: list[Any] = []
         stats: list[StepStats] = []
+        norm_steps: list[int] = []
+        norms: list[Any] = []
         t0 = time.perf_counter()
         deadline = t0 + batch_seconds
         error: str | None = None
@@ -236,6 +248,9 @@ class Trainer:
                     or (stats_seconds is not None and now - self._stats_time >= stats_seconds)
                 )
                 loss = runner.forward_backward()
+                if s % self._norm_every == 0:
+                    norm_steps.append(s)
+                    norms.append(runner.grad_norms())
                 if want:
                     before = [(n, p.detach().clone()) for n, p in runner.named_params()]
                     grads = [None if g is None else g.detach().clone() for _, g in runner.named_grads()]
@@ -265,6 +280,7 @@ class Trainer:
             return self._locate_divergence(runner, snap, start_step, len(losses), pending, stats)
         if stats:
             self.last_stats = stats[-1]
+        sampled = (np.asarray(norm_steps, dtype=np.int64), runner.norms_to_numpy(norms))
         if pending.stop:
             self.ended = True
             reason = "stopped"
@@ -275,7 +291,7 @@ class Trainer:
             reason = "paused"
         else:
             reason = "running"
-        return self._batch(loss_arr, stats, pending, reason=reason, start=start_step)
+        return self._batch(loss_arr, stats, pending, reason=reason, start=start_step, norms=sampled)
 
     @staticmethod
     def _safe_losses(runner: Runner, losses: list[Any]) -> np.ndarray:
@@ -354,8 +370,10 @@ class Trainer:
         start: int | None = None,
         divergence: Divergence | None = None,
         error: str | None = None,
+        norms: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> Batch:
         loss_arr = np.asarray(losses, dtype=np.float64)
+        extra = {} if norms is None else {"norm_steps": norms[0], "grad_norms": norms[1]}
         first = self.step - len(loss_arr) if start is None else start
         return Batch(
             steps=np.arange(first, first + len(loss_arr), dtype=np.int64),
@@ -370,6 +388,7 @@ class Trainer:
             reason=reason,
             divergence=divergence,
             error=error,
+            **extra,
         )
 
 

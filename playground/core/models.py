@@ -123,6 +123,17 @@ class Runner:
     def losses_to_numpy(self, losses: list[Any]) -> np.ndarray:
         raise NotImplementedError
 
+    def grad_norms(self) -> Any:
+        """The L2 norm of each gradient of the last :meth:`forward_backward`, in parameter
+        order: one tensor on the device, so taking it forces no host sync."""
+        return torch.stack([torch.linalg.vector_norm(g.detach()) for _, g in self.named_grads()])
+
+    def norms_to_numpy(self, norms: list[Any]) -> np.ndarray:
+        """:meth:`grad_norms` results as a (samples, parameters) float64 array (one sync)."""
+        if not norms:
+            return np.empty((0, 0), dtype=np.float64)
+        return torch.stack(norms).to("cpu", torch.float64).numpy()
+
 
 class TorchRunner(Runner):
     """Shared machinery of the three torch styles."""
@@ -363,6 +374,15 @@ class NumpyRunner(Runner):
 
     def losses_to_numpy(self, losses: list[Any]) -> np.ndarray:
         return np.asarray(losses, dtype=np.float64)
+
+    def grad_norms(self) -> Any:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.array([np.linalg.norm(self.grads[n]) for n in self.params], dtype=np.float64)
+
+    def norms_to_numpy(self, norms: list[Any]) -> np.ndarray:
+        if not norms:
+            return np.empty((0, 0), dtype=np.float64)
+        return np.stack(norms).astype(np.float64, copy=False)
 
 
 def build_runner(cfg: TrainConfig, device: str | None = None) -> Runner:

@@ -16,6 +16,9 @@ Feeding (GUI thread only; everything passed in is plain data):
   takes them a few times a second).  Cheap: table items and plot items are
   reused, the norm history grows in NumPy buffers.  A step number lower than the
   last one seen, or a different set of parameters, starts a fresh history.
+* :meth:`GradientInspector.show_batch` ``(stats, norm_steps, grad_norms)``: a whole
+  :class:`~playground.core.loop.Batch`'s statistics and the gradient norms the loop
+  samples between them (about 200 per run), in step order.
 * :meth:`GradientInspector.clear` ``()``: a new run starts; forgets everything.
 * :meth:`GradientInspector.set_live` ``(bool)``: True while a run trains, so the
   charts redraw only as often as :data:`CHART_BUDGET` allows.
@@ -479,6 +482,34 @@ class GradientInspector(QWidget):
         self._latest = stats
         if not self.is_frozen():
             self._display(stats)
+
+    def show_grad_norms(self, steps: np.ndarray, norms: np.ndarray) -> None:
+        """Add gradient norms sampled between statistics to the norm history.
+
+        ``steps`` and ``norms`` as in :class:`~playground.core.loop.Batch` (``norm_steps``,
+        ``grad_norms``: a row per step, a column per parameter).  Taken only once statistics
+        have named the parameters, and only for steps after the newest one recorded.
+        """
+        h = self._history
+        if not h.names or norms.ndim != 2 or norms.shape[1] != len(h.names):
+            return
+        added = False
+        for step, row in zip(steps.tolist(), norms, strict=True):
+            if step > h.last_step:
+                h.append(step, row)
+                added = True
+        if added and not self.is_frozen():
+            self._request_charts()
+
+    def show_batch(self, stats: tuple[StepStats, ...], norm_steps: np.ndarray, grad_norms: np.ndarray) -> None:
+        """A batch's statistics and sampled gradient norms, merged in step order."""
+        done = 0
+        for s in stats:
+            before = int(np.searchsorted(norm_steps, s.step))  # samples before this step
+            self.show_grad_norms(norm_steps[done:before], grad_norms[done:before])
+            self.show_stats(s)  # its own norms stand for a sample at the same step
+            done = before
+        self.show_grad_norms(norm_steps[done:], grad_norms[done:])
 
     def clear(self) -> None:
         """Forget the run: empty table and plots, no divergence, no check result."""

@@ -338,8 +338,7 @@ class MainWindow(QMainWindow):
         self.plot.append(batch.steps, batch.losses)
         for step, lr in batch.lr_changes:
             self.plot.mark_lr_change(None, step, lr)
-        for stats in batch.stats:
-            self.inspector.show_stats(stats)
+        self.inspector.show_batch(batch.stats, batch.norm_steps, batch.grad_norms)
         self._last_batch = batch
         now = time.monotonic()
         if batch.done or now - self._status_shown >= STATUS_INTERVAL_S:
