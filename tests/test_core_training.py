@@ -85,16 +85,20 @@ def test_gradient_stats_are_taken_before_the_update_and_zeroing():
 
 
 @pytest.mark.parametrize("style", C.STYLES)
-def test_gradient_norms_are_sampled_evenly_and_equal_the_statistics_norms(style):
-    from playground.core.loop import NORM_SAMPLES
+def test_gradient_norms_are_sampled_densely_early_and_equal_the_statistics_norms(style):
+    from playground.core.loop import NORMS_PER_OCTAVE
 
-    steps = 3 * NORM_SAMPLES
+    steps = 8 * NORMS_PER_OCTAVE
     cfg = TrainConfig(**{**TINY, "steps": steps}, style=style, lr=1e-3, optimizer="sgd-manual"
                       if style in ("numpy", "tensors") else "adam")
     batches = list(Trainer(cfg).batches(batch_seconds=0.0, stats_every=1))
     norm_steps = np.concatenate([b.norm_steps for b in batches])
     norms = np.concatenate([b.grad_norms for b in batches if len(b.norm_steps)])
-    np.testing.assert_array_equal(norm_steps, np.arange(0, steps, 3))  # every steps // NORM_SAMPLES
+    # Every step of the first two octaves, then NORMS_PER_OCTAVE per doubling, evenly spaced.
+    np.testing.assert_array_equal(norm_steps[: 2 * NORMS_PER_OCTAVE], np.arange(2 * NORMS_PER_OCTAVE))
+    for lo in (2 * NORMS_PER_OCTAVE, 4 * NORMS_PER_OCTAVE):
+        octave = norm_steps[(norm_steps >= lo) & (norm_steps < 2 * lo)]
+        assert len(octave) == NORMS_PER_OCTAVE and len(set(np.diff(octave).tolist())) == 1
     stats = {s.step: s for b in batches for s in b.stats}  # every step: stats_every=1
     for step, row in zip(norm_steps.tolist(), norms, strict=True):
         want = [p.grad_norm for p in stats[step].params]  # taken before the update, as the samples are

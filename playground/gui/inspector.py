@@ -18,7 +18,8 @@ Feeding (GUI thread only; everything passed in is plain data):
   last one seen, or a different set of parameters, starts a fresh history.
 * :meth:`GradientInspector.show_batch` ``(stats, norm_steps, grad_norms)``: a whole
   :class:`~playground.core.loop.Batch`'s statistics and the gradient norms the loop
-  samples between them (about 200 per run), in step order.
+  samples between them (every step early on, then 64 per doubling of the steps), in step
+  order.
 * :meth:`GradientInspector.clear` ``()``: a new run starts; forgets everything.
 * :meth:`GradientInspector.set_live` ``(bool)``: True while a run trains, so the
   charts redraw only as often as :data:`CHART_BUDGET` allows.
