@@ -109,6 +109,9 @@ COL = {key: i for i, key in enumerate(COLUMNS)}
 NUMBER_COLUMNS = ("weight_norm", "grad_norm", "grad_mean", "grad_std", "grad_max_abs", "update_ratio")
 #: Item data role holding the raw float behind a number cell's text.
 VALUE_ROLE = Qt.ItemDataRole.UserRole
+#: The longest text :func:`format_sci` writes for a finite float, and the cell's margins.
+WIDEST_NUMBER = "-8.88e-308"
+NUMBER_PADDING_PX = 14
 #: The update-to-weight ratio rule of thumb (context, not a verdict).
 RATIO_RULE = 1e-3
 #: Initial capacity of the norm-history buffers (doubled when full).
@@ -611,6 +614,11 @@ class GradientInspector(QWidget):
         if self._resize_pending:
             self._resize_pending = False
             self.table.resizeColumnsToContents()
+            # Fitted to the first numbers only, a column would cut later, longer ones to "…".
+            widest = self.table.fontMetrics().horizontalAdvance(WIDEST_NUMBER) + NUMBER_PADDING_PX
+            for key in NUMBER_COLUMNS:
+                if self.table.columnWidth(COL[key]) < widest:
+                    self.table.setColumnWidth(COL[key], widest)
         self._request_charts()
         self._update_status()
 
