@@ -232,7 +232,6 @@ class GradientInspector(QWidget):
         self._titled: tuple[str, bool] | None = None
         self._resize_pending = False
         self._live = False
-        self._last_charts = -math.inf  # perf_counter() of the last chart frame
         self._chart_timer = QTimer(self)
         self._chart_timer.setSingleShot(True)
         self._chart_timer.timeout.connect(self._draw_charts)
@@ -638,7 +637,7 @@ class GradientInspector(QWidget):
         if not self._live:
             self._draw_charts()
         elif not self._chart_timer.isActive():  # else the pending frame shows the newest
-            wait_ms = self.chart_pacer.interval_ms - (time.perf_counter() - self._last_charts) * 1000.0
+            wait_ms = self.chart_pacer.wait_ms()
             if wait_ms <= 0:
                 self._draw_charts()
             else:
@@ -650,8 +649,7 @@ class GradientInspector(QWidget):
         started = time.perf_counter()
         self._draw_selected()
         self._draw_norms()
-        self._last_charts = time.perf_counter()
-        self.chart_pacer.frame_done(self._last_charts - started)
+        self.chart_pacer.frame_done(time.perf_counter() - started)
 
     def _set_rows(self, names: tuple[str, ...], shapes: tuple[tuple[int, ...], ...]) -> None:
         """Create the table's items once per set of parameters; later updates only set text."""

@@ -12,6 +12,7 @@ every 120 ms.
 
 from __future__ import annotations
 
+import math
 import time
 
 from PySide6 import QtWidgets  # noqa: F401  (first, so pyqtgraph binds to PySide6)
@@ -44,6 +45,7 @@ class Pacer:
     def __init__(self, view: _TimedPaint, budget: float, min_ms: float, max_ms: float) -> None:
         self.view, self.budget, self.min_ms, self.max_ms = view, budget, min_ms, max_ms
         self._painted = view.paint_s
+        self._frame_end = -math.inf  # perf_counter() when the last frame's update ended
         self.interval_ms = int(min_ms)
 
     def frame_done(self, update_s: float) -> int:
@@ -51,7 +53,12 @@ class Pacer:
 
         The paints since the previous frame stand in for the ones this update causes.
         """
+        self._frame_end = time.perf_counter()
         painted, self._painted = self.view.paint_s - self._painted, self.view.paint_s
         frame_ms = (update_s + painted) * 1000.0
         self.interval_ms = int(min(max(self.min_ms, frame_ms / self.budget), self.max_ms))
         return self.interval_ms
+
+    def wait_ms(self) -> float:
+        """How long the next frame must still wait (0 or less: it is due)."""
+        return self.interval_ms - (time.perf_counter() - self._frame_end) * 1000.0
