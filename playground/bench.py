@@ -395,6 +395,10 @@ def _threads(count: int) -> Iterator[None]:
 
 
 # -- section 1 and 2 ----------------------------------------------------------------
+#: Shortest run section 1 times (seconds): six of the window's 50 ms batches.
+MIN_WINDOW_S = 0.3
+
+
 def _bench_style(style: str, harness: WindowHarness, repeats: int, window_s: float, app_threads: int,
                  default_threads: int, out: Callable[[str], None]) -> tuple[dict[str, Any], list[float]]:
     """Section 1 for one style: (a), (b), (c) and (a) with torch's threads, ``repeats`` times."""
@@ -411,7 +415,9 @@ def _bench_style(style: str, harness: WindowHarness, repeats: int, window_s: flo
             if clock.wall >= 0.25 or n >= 100_000:
                 break
             n *= 2
-    steps = int(min(100_000, max(100, n * window_s / clock.wall)))
+    # The window hands batches over every 50 ms and its figure needs at least 3 of them: a run
+    # shorter than MIN_WINDOW_S would leave that to chance on a busy machine.
+    steps = int(min(100_000, max(100, n * max(window_s, MIN_WINDOW_S) / clock.wall)))
     names = ("raw", "core", "window", "window_closed", "raw_default")
     wall: dict[str, list[float]] = {k: [] for k in names}
     cpu: dict[str, list[float]] = {k: [] for k in names}
