@@ -94,7 +94,8 @@ def machine_info() -> dict[str, Any]:
     import numpy as np
     import torch
 
-    from .core.threads import cpu_count, gui_threads
+    from .core.config import DEFAULT_THREADS
+    from .core.threads import cpu_count
 
     model = platform.processor() or ""
     try:
@@ -125,7 +126,7 @@ def machine_info() -> dict[str, Any]:
         "pyside6": pyside_version,
         "pyqtgraph": pg_version,
         "torch_default_threads": torch.get_num_threads(),
-        "gui_threads": gui_threads(),
+        "gui_threads": DEFAULT_THREADS,
         "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
     }
     try:
@@ -406,7 +407,7 @@ def _bench_style(style: str, harness: WindowHarness, repeats: int, window_s: flo
 
     from .core.config import TrainConfig
 
-    cfg = TrainConfig(device="cpu").with_style(style)
+    cfg = TrainConfig(device="cpu", threads=app_threads).with_style(style)
     with _threads(app_threads):
         seed_loop(cfg, 5)  # warm-up: first calls allocate
         n = 10
@@ -491,13 +492,14 @@ def _bench_style(style: str, harness: WindowHarness, repeats: int, window_s: flo
 
 
 def bench_throughput(repeats: int, window_s: float, out: Callable[[str], None],
-                     styles: tuple[str, ...] = STYLES) -> tuple[dict[str, Any], dict[str, Any]]:
+                     styles: tuple[str, ...] = STYLES,
+                     threads: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     import torch
 
-    from .core.threads import gui_threads
+    from .core.config import DEFAULT_THREADS
 
     default_threads = torch.get_num_threads()
-    app_threads = gui_threads()
+    app_threads = DEFAULT_THREADS if threads is None else threads
     results: dict[str, Any] = {"app_threads": app_threads, "default_threads": default_threads,
                                "window_s": window_s, "styles": {}}
     lag_all: list[float] = []
@@ -873,6 +875,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
                    help="cpu (default): sections 1-4, and 5 if CUDA is present; cuda: the GPU section alone")
     p.add_argument("--json", metavar="FILE", help="write every figure, per repeat too, to FILE")
+    p.add_argument("--threads", type=int, default=None,
+                   help="torch CPU threads of the runs measured, as the configuration's threads field "
+                   "(default 1, as the window and train use)")
     p.add_argument("--repeats", type=int, default=None, help="repeats per figure (default 5, --quick 2)")
     p.add_argument("--quick", action="store_true", help="shorter runs and fewer repeats (about a minute)")
     p.add_argument("--window", type=float, default=None, metavar="S",
@@ -885,6 +890,11 @@ def run(args: argparse.Namespace) -> int:
     repeats = args.repeats if args.repeats is not None else (2 if args.quick else 5)
     if repeats < 1:
         print("error: --repeats must be at least 1", file=sys.stderr)
+        return 2
+    from .core.config import max_threads
+
+    if args.threads is not None and not 1 <= args.threads <= max_threads():
+        print(f"error: --threads must be from 1 to {max_threads()}, got {args.threads}", file=sys.stderr)
         return 2
     window_s = args.window if args.window is not None else (0.4 if args.quick else 1.0)
     sections = set(args.only or (("gpu",) if args.device == "cuda" else SECTIONS))
@@ -905,7 +915,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if "throughput" in sections:
             out("1-2. throughput and responsiveness")
-            result["throughput"], result["responsiveness"] = bench_throughput(repeats, window_s, out)
+            result["throughput"], result["responsiveness"] = bench_throughput(repeats, window_s, out, threads=args.threads)
         if "plot" in sections:
             out("3. plot scaling")
             result["plot"] = bench_plot(max(5, 3 * repeats), out)

@@ -57,6 +57,9 @@ def add_config_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--activation", choices=c.ACTIVATIONS, help="between the layers (default none)")
     g.add_argument("--bias", action=argparse.BooleanOptionalAction, default=None, help="default: per style")
     g.add_argument("--mistake", choices=c.MISTAKES, help="switch on a classic mistake (default none)")
+    g.add_argument("--threads", type=int, default=None,
+                   help=f"torch CPU threads, 1 to {c.max_threads()} here (default {c.DEFAULT_THREADS}, as the "
+                   "window trains; the exported script pins the same count)")
 
 
 def config_from_args(args: argparse.Namespace) -> Any:
@@ -74,7 +77,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
         for key in ("optimizer", "lr", "bias", "mistake"):
             base.pop(key, None)
     for key in ("style", "optimizer", "steps", "N", "D_in", "H", "D_out", "seed", "device",
-                "dtype", "loss", "activation", "bias", "mistake"):
+                "dtype", "loss", "activation", "bias", "mistake", "threads"):
         value = getattr(args, key, None)
         if value is not None:
             base[key] = value
@@ -91,7 +94,6 @@ def _train_arguments(p: argparse.ArgumentParser) -> None:
     add_config_arguments(p)
     p.add_argument("--csv", metavar="PATH", help="write step,loss for every step to PATH")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
 
 
 def summary_dict(trainer: Any, last: Any, losses_count: int, final_loss: float | None) -> dict[str, Any]:
@@ -134,11 +136,8 @@ def summary_dict(trainer: Any, last: Any, losses_count: int, final_loss: float |
 def run_train(args: argparse.Namespace) -> int:
     from .core.config import ConfigError
     from .core.loop import Trainer
-    from .core.threads import set_threads
-
     try:
         cfg = config_from_args(args)
-        threads = set_threads(args.threads)
         trainer = Trainer(cfg)
     except ConfigError as exc:
         print(f"invalid configuration: {exc}", file=sys.stderr)
@@ -184,7 +183,7 @@ def run_train(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     assert last is not None
     summary = summary_dict(trainer, last, count, final_loss)
-    summary["threads"] = threads
+    summary["threads"] = threads = cfg.threads
     if args.json:
         print(json.dumps(summary))
     else:
@@ -244,9 +243,6 @@ COMMANDS["open"] = (_open_arguments, run_open, "open the window with a saved exp
 def _export_code_arguments(p: argparse.ArgumentParser) -> None:
     add_config_arguments(p)
     p.add_argument("-o", "--output", metavar="FILE", help="write the script to FILE (default: print it)")
-    p.add_argument("--threads", type=int, default=None,
-                   help="make the script use this many torch CPU threads, as train --threads does "
-                   "(default: torch's, as train uses)")
 
 
 def run_export_code(args: argparse.Namespace) -> int:
@@ -261,10 +257,7 @@ def run_export_code(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:  # an unreadable --config file
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    if args.threads is not None and args.threads < 1:
-        print(f"invalid configuration: threads: must be at least 1, got {args.threads}", file=sys.stderr)
-        return EXIT_INVALID
-    script = generate_script(cfg, threads=args.threads)
+    script = generate_script(cfg)
     if not args.output:
         sys.stdout.write(script)
         return EXIT_OK

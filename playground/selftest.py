@@ -170,10 +170,11 @@ class SelfTest:
             self.qt_messages.append(f"{kind}: {message}")
 
     def check_threads(self, check: Check) -> None:
-        # train as the window does: one core left to the GUI
-        from .core.threads import gui_threads, set_threads
+        # train as every run does: with the configuration's thread count
+        from .core.config import DEFAULT_THREADS
+        from .core.threads import set_threads
 
-        check.detail["torch_threads"] = set_threads(gui_threads())
+        check.detail["torch_threads"] = set_threads(DEFAULT_THREADS)
 
     def _qt_app(self) -> Any:
         from PySide6.QtWidgets import QApplication

@@ -9,20 +9,18 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from playground.core.codegen import generate_script
 from playground.core.config import TrainConfig
-from playground.core.threads import gui_threads
 from playground.gui.code_view import CodeView, is_monospaced
 
-CFG = TrainConfig(style="sequential", activation="relu", steps=40)
-THREADS = 3
+CFG = TrainConfig(style="sequential", activation="relu", steps=40, threads=2)
 
 
 def script(cfg: TrainConfig) -> str:
-    return generate_script(cfg, threads=THREADS)
+    return generate_script(cfg)
 
 
 @pytest.fixture
 def view(qtbot):
-    w = CodeView(config=CFG, threads=THREADS)
+    w = CodeView(config=CFG)
     qtbot.addWidget(w)
     w.resize(500, 300)  # shorter than the script: it scrolls
     w.show()
@@ -150,14 +148,11 @@ def test_save_to_an_unwritable_path_shows_an_error_without_raising(
     assert not target.exists()
 
 
-def test_the_script_sets_the_thread_count_the_window_trains_with(view, qtbot):
-    assert f"torch.set_num_threads({THREADS})" in view.text()
-    view.set_threads(1)
-    assert view.text() == generate_script(CFG, threads=1) == view.editor.toPlainText()
-    default = CodeView(config=CFG)  # the training controller's default count
-    qtbot.addWidget(default)
-    assert default.threads() == gui_threads()
-    assert default.text() == generate_script(CFG, threads=gui_threads())
+def test_the_script_sets_the_thread_count_of_the_configuration(view, qtbot):
+    assert "torch.set_num_threads(2)" in view.text()
+    view.set_config(CFG.replace(threads=1))
+    assert "torch.set_num_threads(1)" in view.text()
+    assert view.text() == generate_script(CFG.replace(threads=1)) == view.editor.toPlainText()
 
 
 def test_buttons_wait_for_a_config(qtbot):
@@ -171,17 +166,17 @@ def test_buttons_wait_for_a_config(qtbot):
 
 def test_a_hidden_view_highlights_only_when_shown(qtbot):
     """Copy and Save always have the newest script; the costly highlighting waits until it can be seen."""
-    w = CodeView(config=CFG, threads=THREADS)
+    w = CodeView(config=CFG)
     qtbot.addWidget(w)
     new = CFG.replace(lr=3e-5)
     w.set_config(new)
-    assert w.text() == generate_script(new, threads=THREADS)
+    assert w.text() == generate_script(new)
     assert w.editor.toPlainText() == ""  # nothing highlighted while hidden
     w.show()
     qtbot.waitExposed(w)
     assert w.editor.toPlainText() == w.text()
     w.hide()
     w.set_config(CFG)
-    assert w.editor.toPlainText() == generate_script(new, threads=THREADS)  # the old one, still
+    assert w.editor.toPlainText() == generate_script(new)  # the old one, still
     w.show()
-    assert w.editor.toPlainText() == generate_script(CFG, threads=THREADS)
+    assert w.editor.toPlainText() == generate_script(CFG)

@@ -85,13 +85,13 @@ OUTSIDE = {
 }
 #: Lesson-sized nn.Linear layers, whose products torch splits over the CPU threads:
 #: the script exported with threads=2 must match the core trained with 2 threads
-#: (the harness itself runs with 1).
-PINNED = TrainConfig(style="module", steps=12, device="cpu")
+#: (the harness itself runs with 1, and the script must set 2 itself).
+PINNED = TrainConfig(style="module", steps=12, device="cpu", threads=2)
 
 
-def _train_with_threads(cfg: TrainConfig, threads: int):
+def _train_restoring_threads(cfg: TrainConfig):
+    """Train ``cfg`` (which applies its own thread count), then give the tests their one thread back."""
     before = torch.get_num_threads()
-    torch.set_num_threads(threads)
     try:
         return train(cfg)
     finally:
@@ -168,11 +168,12 @@ def _cli_options(cfg: TrainConfig) -> list[str]:
                      ("seed", "--seed"), ("device", "--device"), ("dtype", "--dtype"),
                      ("loss", "--loss"), ("activation", "--activation"), ("mistake", "--mistake")):
         args += [opt, str(getattr(cfg, key))]
+    args += ["--threads", str(cfg.threads)]
     return args + ["--lr", repr(cfg.lr), "--bias" if cfg.bias else "--no-bias"]
 
 
 def _cli_csv_losses(cfg: TrainConfig, csv_path: Path) -> list[float]:
-    code = cli.main(["train", *_cli_options(cfg), "--csv", str(csv_path), "--threads", "1"])
+    code = cli.main(["train", *_cli_options(cfg), "--csv", str(csv_path)])
     assert code == cli.EXIT_OK
     rows = csv_path.read_text(encoding="utf-8").splitlines()
     assert rows[0] == "step,loss"
@@ -191,14 +192,14 @@ def runs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scripts")
     scripts = {name: generate_script(cfg) for name, cfg in MATRIX.items()}
     scripts.update({f"outside-{style}": generate_script(cfg) for style, cfg in OUTSIDE.items()})
-    scripts["pinned"] = generate_script(PINNED, threads=2)
+    scripts["pinned"] = generate_script(PINNED)
     proc, paths = start_scripts(scripts, folder)
     try:
         core = {name: train(cfg) for name, cfg in MATRIX.items()}
         core.update({f"outside-{style}": train(cfg) for style, cfg in OUTSIDE.items()})
         core.update({f"correct-{style}": train(cfg.replace(mistake="none", steps=1))
                      for style, cfg in OUTSIDE.items()})
-        core["pinned"] = _train_with_threads(PINNED, 2)
+        core["pinned"] = _train_restoring_threads(PINNED)
         csv = {name: _cli_csv_losses(cfg, folder / f"{name}.csv") for name, cfg in MATRIX.items()}
     finally:
         scripts_out = finish_scripts(proc, paths)
@@ -250,18 +251,16 @@ def test_update_outside_no_grad_script_raises_torchs_leaf_error(style, runs):
     assert last.reason == "error" and LEAF_MESSAGE in last.error and len(losses) == 0
 
 
-def test_script_sets_the_thread_count_it_is_given(runs):
+def test_script_sets_the_configurations_thread_count(runs):
     scripts, core, _csv = runs
-    assert "torch.set_num_threads(2)" in _code_lines(generate_script(PINNED, threads=2))
+    assert "torch.set_num_threads(2)" in _code_lines(generate_script(PINNED))
     assert scripts["pinned"]["error"] is None
     losses, _last = core["pinned"]
     assert scripts["pinned"]["losses"] == losses.tolist()
-    # Without a count the script leaves torch's default, as the train command does.
-    assert not any("set_num_threads" in ln for ln in _code_lines(generate_script(PINNED)))
+    # The default configuration pins one thread, as the window and train use.
+    assert "torch.set_num_threads(1)" in _code_lines(generate_script(PINNED.replace(threads=1)))
     # NumPy does its own threading: the numpy style needs no torch threads.
-    assert "set_num_threads" not in generate_script(TrainConfig(style="numpy"), threads=2)
-    with pytest.raises(ValueError, match="threads"):
-        generate_script(PINNED, threads=0)
+    assert "set_num_threads" not in generate_script(TrainConfig(style="numpy", threads=2))
 
 
 def _code_lines(text: str) -> list[str]:
@@ -341,7 +340,7 @@ def test_export_code_prints_the_script(capsys):
 
 def test_export_code_threads_option(capsys):
     assert cli.main(["export-code", "--style", "module", "--threads", "3"]) == cli.EXIT_OK
-    assert capsys.readouterr().out == generate_script(TrainConfig(style="module"), threads=3)
+    assert capsys.readouterr().out == generate_script(TrainConfig(style="module", threads=3))
     assert cli.main(["export-code", "--threads", "0"]) == cli.EXIT_INVALID
     assert "invalid configuration: threads:" in capsys.readouterr().err
 

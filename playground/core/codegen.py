@@ -14,9 +14,8 @@ Each step prints ``epoch=<step> loss=<value>`` with the loss at full precision
 
 On the CPU the last digits also depend on how many threads torch uses: a matrix
 product split over another number of threads adds up in another order.  The
-window trains with one core fewer than the machine has, so the script it shows
-pins that count (``threads``); the ``train`` command uses torch's default, as a
-bare script does.
+count is part of the configuration (``threads``): the window, ``train`` and the
+script all pin it, so all three print the same digits.
 """
 
 from __future__ import annotations
@@ -129,14 +128,15 @@ def _header(s: _Script, cfg: TrainConfig) -> None:
     )
 
 
-def _imports_and_data(s: _Script, cfg: TrainConfig, threads: int | None) -> None:
+def _imports_and_data(s: _Script, cfg: TrainConfig) -> None:
     if cfg.style == "numpy":
         s.add("import numpy as np")
     s.add("import torch", "")
-    if threads is not None and cfg.style != "numpy":
+    if cfg.style != "numpy":
+        threads = cfg.threads
         s.comment(
-            f"The app trains with {threads} CPU thread{'s' if threads != 1 else ''}, and so does this "
-            "script: a matrix product split over another number of threads adds up in "
+            f"The app trains this with {threads} CPU thread{'s' if threads != 1 else ''}, and so does "
+            "this script: a matrix product split over another number of threads adds up in "
             "another order, and the last digits of the loss differ."
         )
         s.add(f"torch.set_num_threads({threads})", "")
@@ -436,19 +436,16 @@ def _model_body(s: _Script, cfg: TrainConfig) -> None:
         _optimizer_step(s, cfg, "the .grad of every parameter")
 
 
-def generate_script(cfg: TrainConfig, threads: int | None = None) -> str:
+def generate_script(cfg: TrainConfig) -> str:
     """A complete, runnable script that trains ``cfg`` as the app does.
 
-    ``threads``: the torch CPU thread count the app trains with, which the script
-    then sets too (``None``: torch's default, as the ``train`` command uses).  The
-    text depends on these arguments only, not on the machine: the ``auto`` device
-    is chosen by the script when it runs, the way the app chooses it.
+    The script pins the configuration's torch thread count, as every run of the
+    app does.  The text depends on ``cfg`` only, not on the machine: the ``auto``
+    device is chosen by the script when it runs, the way the app chooses it.
     """
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
-        raise ValueError(f"threads must be a whole number of at least 1, got {threads!r}")
     s = _Script()
     _header(s, cfg)
-    _imports_and_data(s, cfg, threads)
+    _imports_and_data(s, cfg)
     if cfg.style == "numpy":
         _numpy_body(s, cfg)
     elif cfg.style == "tensors":

@@ -46,6 +46,11 @@ MAX_SIZE = 1 << 20
 MAX_STEPS = 1 << 40
 MAX_SEED = (1 << 63) - 1
 SIZE_FIELDS = ("N", "D_in", "H", "D_out")
+#: torch CPU threads a run uses unless told otherwise.  One thread is what the lesson's
+#: sizes run fastest with behind a window (a second core is the GUI's), and one count
+#: everywhere is what makes the window, ``train`` and the exported script print the same
+#: digits: a matrix product split over another number of threads adds up in another order.
+DEFAULT_THREADS = 1
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +75,19 @@ def allowed_mistakes(style: str, optimizer: str) -> tuple[str, ...]:
     if optimizer == "sgd-manual":
         return MISTAKES
     return ("none", "no-zero-grad")
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def max_threads() -> int:
+    """Most torch threads a run may ask for here: four per CPU (more only thrash)."""
+    return 4 * cpu_count()
 
 
 def _bytes_per(dtype: str) -> int:
@@ -147,6 +165,8 @@ class TrainConfig:
     activation: str = "none"
     bias: bool = None  # type: ignore[assignment]
     mistake: str = "none"
+    #: torch CPU threads (intra-op); every entry point applies it, the exported script pins it.
+    threads: int = DEFAULT_THREADS
     #: Skip the memory guard (tests only; the GUI and CLI always keep it).
     check_memory: bool = field(default=True, compare=False, repr=False)
 
@@ -187,6 +207,7 @@ class TrainConfig:
         if not isinstance(bias, bool):
             raise ConfigError("bias", f"must be true or false, got {bias!r}")
         set_(self, "bias", bias)
+        set_(self, "threads", _check_int("threads", self.threads, 1, max_threads()))
         _check_choice("mistake", self.mistake, MISTAKES)
         if self.mistake not in allowed_mistakes(style, optimizer):
             raise ConfigError(
@@ -248,7 +269,13 @@ class TrainConfig:
         unknown = sorted(str(k) for k in data if k not in known)
         if unknown:
             log.warning("ignoring unknown configuration keys: %s", ", ".join(unknown))
-        return cls(**{k: v for k, v in data.items() if k in known})
+        fields = {k: v for k, v in data.items() if k in known}
+        threads = fields.get("threads")
+        if isinstance(threads, int) and not isinstance(threads, bool) and threads > max_threads():
+            # A count saved on a bigger machine: a property of that machine, not of the lesson.
+            log.warning("threads %d is more than this machine allows; using %d", threads, max_threads())
+            fields["threads"] = max_threads()
+        return cls(**fields)
 
     @classmethod
     def from_json(cls, text: str) -> TrainConfig:

@@ -30,6 +30,7 @@ import torch
 from .config import TrainConfig, check_device
 from .gradstats import StepStats, param_stats
 from .models import Runner, build_runner
+from .threads import set_threads
 
 #: Most steps kept on the device before a batch is handed back regardless of time.
 MAX_BATCH_STEPS = 8192
@@ -137,6 +138,8 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, runner: Runner | None = None, fast: bool = False) -> None:
         self.config = config
+        # Before the model is built: the same count for every run of this configuration.
+        set_threads(config.threads)
         self.runner = runner if runner is not None else build_runner(config, check_device(config))
         #: Why the step is not replayed from CUDA graphs (None when it is): see core/fastmode.py.
         self.fast_reason: str | None = "not asked for"

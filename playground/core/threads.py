@@ -1,30 +1,19 @@
 """How many CPU threads torch may use.
 
-On a small machine torch's OpenMP threads spin against the GUI thread: with
-every core busy, single training steps stall for 100 ms and more.  The window
-therefore trains with one core fewer than the machine has (at least one), which
-for the seed-sized network is also the fastest setting: its matrices are too
-small to gain from a second thread.  The command line uses every core unless
-told otherwise, as a bare script would.
+The count is a field of the configuration (``TrainConfig.threads``, default 1) and
+the :class:`~playground.core.loop.Trainer` applies it, so the window, ``train``,
+``bench`` and the exported script (which pins it with ``torch.set_num_threads``)
+all add up their matrix products in the same order and print the same digits.
+One thread is also what a window wants on a small machine: torch's OpenMP threads
+spin against the GUI thread, and with every core busy single steps stall for
+100 ms and more; the lesson's matrices are too small to gain from a second one.
 """
 
 from __future__ import annotations
 
-import os
-
 import torch
 
-
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def gui_threads() -> int:
-    """Threads for training behind a window: leave one core to the GUI."""
-    return max(1, cpu_count() - 1)
+from .config import cpu_count  # noqa: F401 - re-exported: bench and the self-test read it here
 
 
 def set_threads(count: int | None) -> int:

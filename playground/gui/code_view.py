@@ -28,7 +28,6 @@ from superqt.utils import CodeSyntaxHighlight
 from ..core.codegen import generate_script
 from ..core.config import TrainConfig
 from ..core.persistence import atomic_write_text
-from ..core.threads import gui_threads
 
 LIGHT_THEME = "default"
 DARK_THEME = "monokai"
@@ -69,14 +68,9 @@ class CodeView(QWidget):
         self,
         parent: QWidget | None = None,
         config: TrainConfig | None = None,
-        threads: int | None = None,
     ) -> None:
-        """``threads``: the torch CPU threads the window trains with (default: the
-        training controller's default, one core fewer than the machine has); the
-        script sets the same count, since it changes the last digits of the loss."""
         super().__init__(parent)
         self._config: TrainConfig | None = None
-        self._threads = gui_threads() if threads is None else threads
         self._text = ""
         self._last_folder = ""
 
@@ -124,18 +118,10 @@ class CodeView(QWidget):
         self._config = cfg
         self._refresh()
 
-    def set_threads(self, threads: int) -> None:
-        """The torch CPU thread count training uses from now on (the script sets it too)."""
-        self._threads = threads
-        self._refresh()
-
-    def threads(self) -> int:
-        return self._threads
-
     def _refresh(self) -> None:
         if self._config is None:
             return
-        text = generate_script(self._config, threads=self._threads)
+        text = generate_script(self._config)
         if text == self._text:
             return
         self._text = text

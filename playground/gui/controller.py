@@ -24,7 +24,6 @@ from superqt.utils import GeneratorWorker, create_worker
 
 from ..core.config import ConfigError, TrainConfig
 from ..core.loop import Batch, Trainer
-from ..core.threads import gui_threads, set_threads
 
 log = logging.getLogger(__name__)
 
@@ -38,21 +37,15 @@ class TrainingController(QObject):
     stateChanged = Signal(str)
     failed = Signal(str)  # a run could not start (bad config, out of memory while building)
 
-    def __init__(self, parent: QObject | None = None, threads: int | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.trainer: Trainer | None = None
         self.state = IDLE
         self._worker: GeneratorWorker | None = None
         self._after_worker: Callable[[], None] | None = None
-        self._threads = gui_threads() if threads is None else threads
         self.batch_seconds = 0.05
 
     # -- queries ---------------------------------------------------------------
-    @property
-    def threads(self) -> int:
-        """torch CPU threads the runs use (the generated code pins the same count)."""
-        return self._threads
-
     @property
     def busy(self) -> bool:
         """A worker is running (or winding down)."""
@@ -74,7 +67,6 @@ class TrainingController(QObject):
             return True
         if self.trainer is not None and not self.trainer.ended:
             self._finish_paused_run("stopped")
-        set_threads(self._threads)
         try:
             self.trainer = Trainer(cfg)
         except ConfigError as exc:
