@@ -150,8 +150,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.run_history, self.tr("Runs"))
         self.lab = AutogradLab(self)
         self.tabs.addTab(self.lab, self.tr("Autograd lab"))
-        self.code_view = CodeView(parent=self, config=self.controls.last_valid_config(),
-                                  threads=self.controller.threads)
+        self.code_view = CodeView(parent=self, config=self.controls.last_valid_config())
         self.tabs.addTab(self.code_view, self.tr("Code"))
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
