@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -92,13 +93,84 @@ def test_scalar_agrees_with_torch_and_closed_form(x):
     np.testing.assert_allclose(r.grad, expected, rtol=1e-9, atol=1e-9)
 
 
-def test_scalar_intermediate_gradients_are_retained():
-    r = scalar_example([[0.0, 1.0], [-2.0, 5.0]])
-    y = np.array([[2.0, 3.0], [0.0, 7.0]])
-    assert float(r.grads["out"]) == 1.0
-    np.testing.assert_allclose(r.grads["z"], np.full((2, 2), 0.25))
-    np.testing.assert_allclose(r.grads["y * y"], np.full((2, 2), 0.75))
-    np.testing.assert_allclose(r.grads["y"], 1.5 * y)
+def _torch_scalar_retained(x, retain: bool) -> tuple[torch.Tensor, ...]:
+    """The scalar example in torch itself, with or without y/z.retain_grad()."""
+    xt = torch.tensor(x, dtype=torch.double, requires_grad=True)
+    y = xt + 2
+    z = y * y * 3
+    if retain:
+        y.retain_grad()
+        z.retain_grad()
+    out = z.mean()
+    out.backward()
+    return xt, y, z, out
+
+
+def test_torch_leaves_non_leaf_grads_none_and_warns():
+    """What the lab must mirror: PyTorch's own answer for y.grad without retain_grad()."""
+    _, y, z, out = _torch_scalar_retained([[1.0, 2.0], [3.0, 4.0]], retain=False)
+    for t in (y, z, out):
+        assert not t.is_leaf and not t.retains_grad
+        with pytest.warns(UserWarning, match="not a leaf Tensor"):
+            assert t.grad is None
+
+
+def test_scalar_without_retain_grad_reports_none_for_y_and_z_without_a_warning():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = scalar_example([[0.0, 1.0], [-2.0, 5.0]])
+    assert not [w for w in caught if issubclass(w.category, UserWarning)]
+    assert not r.retain_grad and r.retained == frozenset()
+    assert r.grads == {"y": None, "y * y": None, "z": None, "out": None}
+    tensors = {n.name: n for n in r.graph.nodes if n.kind == "tensor"}
+    for name in ("y", "y * y", "z", "out"):
+        assert tensors[name].grad is None and not tensors[name].grad_kept
+    assert tensors["x"].grad_kept and tensors["x"].grad is not None
+
+
+@pytest.mark.parametrize("x", [[[1.0, 2.0], [3.0, 4.0]], [[0.0, 1.0], [-2.0, 5.0]], [[-3.5, 2.0, 7.0]]])
+def test_scalar_with_retain_grad_gives_torchs_y_and_z_grads(x):
+    r = scalar_example(x, retain_grad=True)
+    xt, y, z, _ = _torch_scalar_retained(x, retain=True)
+    assert r.retain_grad and r.retained == frozenset({"y", "z"})
+    np.testing.assert_array_equal(r.grads["y"], y.grad.numpy())
+    np.testing.assert_array_equal(r.grads["z"], z.grad.numpy())
+    # d out/dy = 6 y / n, and d out/dz = 1 / n: what torch computed above
+    np.testing.assert_allclose(r.grads["y"], 6.0 * (np.asarray(x) + 2.0) / np.size(x), rtol=1e-12)
+    np.testing.assert_allclose(r.grads["z"], np.full(np.shape(x), 1.0 / np.size(x)), rtol=1e-12)
+    np.testing.assert_array_equal(r.grad, xt.grad.numpy())  # x.grad is the same either way
+    # only y and z were asked for: y * y and out stay None, as in torch
+    assert r.grads["y * y"] is None and r.grads["out"] is None
+    tensors = {n.name: n for n in r.graph.nodes if n.kind == "tensor"}
+    assert tensors["y"].retains_grad and tensors["z"].retains_grad
+    np.testing.assert_array_equal(tensors["y"].grad, y.grad.numpy())
+    np.testing.assert_array_equal(tensors["z"].grad, z.grad.numpy())
+    assert tensors["out"].grad is None and not tensors["out"].grad_kept
+
+
+def test_scalar_with_retain_grad_but_no_backward_keeps_none():
+    r = scalar_example(retain_grad=True, backward=False)
+    assert r.grads["y"] is None and r.grads["z"] is None
+    tensors = {n.name: n for n in r.graph.nodes if n.kind == "tensor"}
+    assert tensors["y"].grad_kept and tensors["y"].grad is None
+
+
+@pytest.mark.parametrize("retain", [False, True])
+def test_scalar_code_runs_to_the_labs_gradients(retain):
+    code = lab.scalar_code(retain_grad=retain)
+    assert ("y.retain_grad()" in code) == retain and ("z.retain_grad()" in code) == retain
+    if retain:  # retain_grad() only works when called before the backward
+        assert code.index("z.retain_grad()") < code.index("out.backward()")
+    printed: list = []
+    namespace = {"torch": torch, "print": printed.append}
+    exec(code, namespace)  # noqa: S102 - our own generated snippet, checked against the lab
+    r = scalar_example(retain_grad=retain)
+    np.testing.assert_array_equal(printed[0].numpy(), r.grad)
+    if retain:
+        np.testing.assert_array_equal(printed[1].numpy(), r.grads["y"])
+        np.testing.assert_array_equal(printed[2].numpy(), r.grads["z"])
+    else:
+        assert len(printed) == 1
 
 
 def test_scalar_accepts_typed_strings_and_arrays():

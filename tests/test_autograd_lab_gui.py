@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QWidget
+import torch
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QFontInfo, QWheelEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLineEdit,
+    QStyle,
+    QStyleOptionButton,
+    QWidget,
+)
 
 from playground.core.autograd_lab import scalar_example
 from playground.gui.autograd_lab import AutogradLab
-from playground.gui.graph_view import GraphNodeItem
+from playground.gui.graph_view import GraphNodeItem, format_array
+
+NOT_A_LEAF = "None (not a leaf; call retain_grad() to keep it)"
 
 
 @pytest.fixture
@@ -236,6 +247,167 @@ def test_every_control_has_a_tooltip(lab):
         lab.vjp_backward_button,
         lab.vjp_again_button,
         lab.vjp_new_x_button,
+        lab.retain_grad_check,
+        lab.zoom_in_button,
+        lab.zoom_out_button,
+        lab.fit_button,
         lab.graph_view,
     ]
     assert all(c.toolTip() for c in controls)
+
+
+# --- legibility and zoom of the graph ---------------------------------------------------
+
+
+def _named(widget: QWidget, cls, name: str):
+    """The one child of type ``cls`` whose accessible name is ``name``, as a screen reader finds it."""
+    (found,) = [w for w in widget.findChildren(cls) if w.accessibleName() == name]
+    return found
+
+
+def _smallest_label_device_px(view) -> float:
+    """The smallest font, in device pixels, any node's text is drawn with in ``view``."""
+    ratio = view.devicePixelRatioF()
+    sizes = []
+    for item in view.node_items.values():
+        scale = item.deviceTransform(view.viewportTransform()).m22()
+        sizes += [QFontInfo(font).pixelSize() * scale * ratio for font in item.fonts()]
+    return min(sizes)
+
+
+def test_graph_labels_are_at_least_the_ui_font_at_the_default_tab_size(qtbot):
+    from playground.gui.main_window import MainWindow
+    from playground.gui.settings import Settings
+
+    window = MainWindow(Settings())  # no saved geometry: the default window size
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        window.tabs.setCurrentWidget(window.lab)
+        qtbot.waitExposed(window)
+        view = window.lab.graph_view
+        qtbot.waitUntil(lambda: view.isVisible() and view.viewport().height() > 0)
+        assert view.node_items  # the graph is drawn
+        ui_px = QFontInfo(QApplication.font()).pixelSize() * view.devicePixelRatioF()
+        assert _smallest_label_device_px(view) >= ui_px
+        # the drawing is taller than the view there: it scrolls rather than shrinking
+        assert view.verticalScrollBar().maximum() > 0
+    finally:
+        window.controller.shutdown(3000)
+
+
+def test_zoom_buttons_change_the_view_scale(lab, qtbot):
+    view = lab.graph_view
+    start = view.zoom()
+    with qtbot.waitSignal(view.zoomChanged):
+        qtbot.mouseClick(_named(lab, QAbstractButton, "Zoom in"), Qt.MouseButton.LeftButton)
+    zoomed_in = view.zoom()
+    assert zoomed_in > start and view.transform().m22() == zoomed_in
+    assert lab.zoom_label.text() == f"Zoom {round(zoomed_in * 100)} %"
+    qtbot.mouseClick(_named(lab, QAbstractButton, "Zoom out"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(_named(lab, QAbstractButton, "Zoom out"), Qt.MouseButton.LeftButton)
+    assert view.zoom() < start
+    lab.resize(900, 500)  # a view too small for the whole graph at the UI font size
+    qtbot.waitUntil(lambda: view.viewport().height() < 450)
+    qtbot.mouseClick(_named(lab, QAbstractButton, "Fit"), Qt.MouseButton.LeftButton)
+    # Fit shows the whole drawing, however small
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert visible.adjusted(-1, -1, 1, 1).contains(view.sceneRect())
+    assert view.zoom() < 1.0
+
+
+def test_ctrl_wheel_zooms_and_the_zoom_survives_an_edit(lab, qtbot):
+    view = lab.graph_view
+    start = view.zoom()
+    centre = QPointF(view.viewport().rect().center())
+    wheel = QWheelEvent(
+        centre,
+        QPointF(view.viewport().mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view.viewport(), wheel)
+    assert view.zoom() > start
+    zoomed = view.zoom()
+    lab.x_table.item(0, 0).setText("5")  # a new graph is drawn: the user's zoom stays
+    assert lab.graph_view.node_items["tensor:x"].node.value[0, 0] == 5
+    assert view.zoom() == zoomed
+
+
+# --- y.grad and z.grad: None unless retain_grad() ----------------------------------------
+
+
+def _torch_grads(x, retain: bool):
+    """y.grad and z.grad as torch itself leaves them (warnings silenced: None is the answer)."""
+    xt = torch.tensor(x, dtype=torch.double, requires_grad=True)
+    y = xt + 2
+    z = y * y * 3
+    if retain:
+        y.retain_grad()
+        z.retain_grad()
+    z.mean().backward()
+    if not retain:
+        with pytest.warns(UserWarning, match="not a leaf"):
+            return y.grad, z.grad
+    return y.grad, z.grad
+
+
+def test_y_and_z_grads_show_none_as_pytorch_leaves_them(lab, qtbot):
+    qtbot.mouseClick(lab.scalar_backward_button, Qt.MouseButton.LeftButton)
+    assert _torch_grads([[1.0, 2.0], [3.0, 4.0]], retain=False) == (None, None)
+    assert lab.intermediate_grads_label.text().splitlines() == [
+        f"y.grad = {NOT_A_LEAF}",
+        f"z.grad = {NOT_A_LEAF}",
+    ]
+    for node_id in ("tensor:y", "tensor:z", "tensor:y * y", "tensor:out"):
+        item = lab.graph_view.node_items[node_id]
+        assert item.node.grad is None and item.grad_text == NOT_A_LEAF
+        assert NOT_A_LEAF in item.toolTip()
+    assert lab.graph_view.node_items["tensor:x"].grad_text.startswith("[[4.5, 6],")
+    assert "retain_grad()" not in lab.scalar_code.text()
+
+
+def _click_check_box(qtbot, box) -> None:
+    """Click a check box's indicator, as a user does (the widget may span a wide row)."""
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    indicator = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    with qtbot.waitSignal(box.toggled):
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=indicator.center())
+
+
+def test_retain_grad_box_shows_torchs_real_y_and_z_grads(lab, qtbot):
+    box = _named(lab, QAbstractButton, "retain_grad() on y and z")
+    assert box.text() == "retain_grad() on y and z" and not box.isChecked()
+    _type_into_cell(qtbot, lab.x_table, 1, 0, "-0.5")
+    x = [[1.0, 2.0], [-0.5, 4.0]]
+    _click_check_box(qtbot, box)
+    assert box.isChecked()
+    # ticked before backward: retain_grad() was called, but nothing has flowed back yet
+    assert lab.graph_view.node_items["tensor:y"].grad_text == "None (no backward yet)"
+    qtbot.mouseClick(lab.scalar_backward_button, Qt.MouseButton.LeftButton)
+    y_grad, z_grad = _torch_grads(x, retain=True)
+    np.testing.assert_array_equal(lab.scalar_result.grads["y"], y_grad.numpy())
+    np.testing.assert_array_equal(lab.scalar_result.grads["z"], z_grad.numpy())
+    for name, grad in (("y", y_grad), ("z", z_grad)):
+        item = lab.graph_view.node_items[f"tensor:{name}"]
+        np.testing.assert_array_equal(item.node.grad, grad.numpy())
+        assert item.grad_text == format_array(grad.numpy())
+    label = lab.intermediate_grads_label.text()
+    assert f"y.grad = {format_array(y_grad.numpy()).splitlines()[0]}" in label
+    assert f"z.grad = {format_array(z_grad.numpy()).splitlines()[0]}" in label
+    # only y and z were retained: out is still PyTorch's None
+    assert lab.graph_view.node_items["tensor:out"].grad_text == NOT_A_LEAF
+    code = lab.scalar_code.text().splitlines()
+    assert code.index("y.retain_grad()") < code.index("out.backward()")
+    assert code.index("z.retain_grad()") < code.index("out.backward()")
+    # unticking runs the example again without retain_grad(): None again, code without the calls
+    _click_check_box(qtbot, box)
+    assert not box.isChecked()
+    assert lab.scalar_result.backward_done and lab.scalar_result.grads["y"] is None
+    assert lab.graph_view.node_items["tensor:y"].grad_text == NOT_A_LEAF
+    assert "retain_grad()" not in lab.scalar_code.text()

@@ -3,7 +3,8 @@
 Two experiments from the lesson, each computed with real autograd:
 
 * :func:`scalar_example`: ``y = x + 2; z = y * y * 3; out = z.mean(); out.backward()``
-  with every intermediate value and gradient, the closed form
+  with every intermediate value, the gradients PyTorch really keeps (``x.grad``, and
+  ``y.grad``, ``z.grad`` only when asked for with ``retain_grad()``), the closed form
   ``d out/dx = 6 (x + 2) / n`` (``1.5 (x + 2)`` for the lesson's 2x2 ``x``) and the
   computation graph that ``backward()`` walked.
 * :class:`VjpLab`: ``y = x * 2; while ||y|| < threshold: y = y * 2; y.backward(v)``.
@@ -204,7 +205,8 @@ class GraphNode:
     ``kind`` is ``"tensor"`` (a value; ``name`` is the lesson's variable name) or
     ``"op"`` (a ``grad_fn`` such as ``MulBackward0`` or ``AccumulateGrad``).  A tensor
     node's ``value`` and ``grad`` are NumPy copies; ``grad`` is ``None`` until a
-    backward pass has reached it.
+    backward pass has reached it, and always for a non-leaf tensor that does not
+    ``retains_grad`` (PyTorch frees those gradients; see :func:`kept_grad`).
     """
 
     id: str
@@ -215,6 +217,12 @@ class GraphNode:
     value: np.ndarray | None = None
     grad: np.ndarray | None = None
     is_leaf: bool = False
+    retains_grad: bool = False
+
+    @property
+    def grad_kept(self) -> bool:
+        """True when PyTorch stores this tensor's gradient in ``.grad`` after backward."""
+        return self.kind == "tensor" and (self.is_leaf or self.retains_grad)
 
 
 @dataclass(frozen=True)
@@ -276,6 +284,18 @@ def _array(t: torch.Tensor | None) -> np.ndarray | None:
     return t.detach().cpu().numpy().copy()
 
 
+def kept_grad(t: torch.Tensor) -> torch.Tensor | None:
+    """``t.grad`` as PyTorch reports it, without its warning for a non-leaf tensor.
+
+    Reading ``.grad`` of a non-leaf tensor that did not call ``retain_grad()`` returns
+    ``None`` and raises a ``UserWarning`` ("not a leaf Tensor"); autograd never writes
+    it, so ``None`` is the answer and there is nothing to read.
+    """
+    if t.is_leaf or t.retains_grad:
+        return t.grad
+    return None
+
+
 def extract_graph(
     root: torch.Tensor,
     names: Mapping[str, torch.Tensor] | None = None,
@@ -310,7 +330,6 @@ def extract_graph(
     def tensor_node(name: str, t: torch.Tensor) -> str:
         node_id = f"tensor:{name}"
         if not any(n.id == node_id for n in nodes):
-            grad = t.grad if (t.is_leaf or t.retains_grad) else None
             nodes.append(
                 GraphNode(
                     id=node_id,
@@ -319,8 +338,9 @@ def extract_graph(
                     name=name,
                     detail=f"{tuple(t.shape)} {str(t.dtype).removeprefix('torch.')}",
                     value=_array(t),
-                    grad=_array(grad),
+                    grad=_array(kept_grad(t)),
                     is_leaf=t.is_leaf,
+                    retains_grad=t.retains_grad,
                 )
             )
         return node_id
@@ -395,7 +415,10 @@ class ScalarResult:
     ``grad`` is ``x.grad`` from autograd (``None`` when ``backward`` was not run, as
     in PyTorch before ``out.backward()``); ``closed_form`` is ``6 (x + 2) / n`` computed
     by hand, ``closed_form_factor`` its ``6 / n`` (1.5 for the lesson's 2x2 ``x``).
-    ``grads`` holds the retained gradients of ``y``, ``y * y``, ``z`` and ``out``.
+    ``grads`` holds ``.grad`` of ``y``, ``y * y``, ``z`` and ``out`` as PyTorch leaves
+    it: ``None`` for every one of these non-leaf tensors unless ``retain_grad`` made
+    the example call ``y.retain_grad()`` and ``z.retain_grad()``, whose names are then
+    in ``retained``.
     """
 
     x: np.ndarray
@@ -410,6 +433,8 @@ class ScalarResult:
     graph: ComputationGraph
     backward_done: bool
     overflow: bool = False
+    retain_grad: bool = False
+    retained: frozenset[str] = frozenset()
 
     @property
     def max_abs_difference(self) -> float | None:
@@ -419,8 +444,38 @@ class ScalarResult:
         return float(np.max(np.abs(self.grad - self.closed_form)))
 
 
-def scalar_example(x: Any = DEFAULT_SCALAR_X, *, backward: bool = True) -> ScalarResult:
-    """Run the lesson's scalar example on a 2-D ``x`` (float64) and return every value."""
+#: The tensors whose gradients the ``retain_grad`` option keeps, as the lesson names them.
+RETAINED_NAMES: tuple[str, ...] = ("y", "z")
+
+
+def scalar_code(*, retain_grad: bool = False) -> str:
+    """The lesson's scalar example as a script, with the ``retain_grad()`` calls when asked.
+
+    It is the code :func:`scalar_example` runs: pasted into Python it prints the
+    same ``x.grad`` (and ``y.grad``, ``z.grad`` when ``retain_grad``).
+    """
+    lines = [
+        "x = torch.tensor([[1, 2], [3, 4]], dtype=torch.double, requires_grad=True)",
+        "y = x + 2",
+        "z = y * y * 3",
+    ]
+    if retain_grad:
+        lines += [f"{name}.retain_grad()" for name in RETAINED_NAMES]
+    lines += ["out = z.mean()", "out.backward()", "print(x.grad)"]
+    if retain_grad:
+        lines += [f"print({name}.grad)" for name in RETAINED_NAMES]
+    return "\n".join(lines)
+
+
+def scalar_example(
+    x: Any = DEFAULT_SCALAR_X, *, backward: bool = True, retain_grad: bool = False
+) -> ScalarResult:
+    """Run the lesson's scalar example on a 2-D ``x`` (float64) and return every value.
+
+    ``retain_grad`` calls ``y.retain_grad()`` and ``z.retain_grad()`` before the
+    backward, as a student would to see those gradients; without it PyTorch frees
+    them and they are ``None``, as they are here.
+    """
     x_np = parse_matrix(x, "x")
     xt = torch.tensor(x_np, dtype=torch.double, requires_grad=True)
     y = xt + 2
@@ -428,8 +483,9 @@ def scalar_example(x: Any = DEFAULT_SCALAR_X, *, backward: bool = True) -> Scala
     z = y_squared * 3
     out = z.mean()
     named = {"x": xt, "y": y, "y * y": y_squared, "z": z, "out": out}
-    for t in (y, y_squared, z, out):
-        t.retain_grad()
+    if retain_grad:
+        for name in RETAINED_NAMES:
+            named[name].retain_grad()
     if backward:
         out.backward()
     graph = extract_graph(
@@ -452,10 +508,12 @@ def scalar_example(x: Any = DEFAULT_SCALAR_X, *, backward: bool = True) -> Scala
         grad=_array(xt.grad),
         closed_form=closed_form,
         closed_form_factor=factor,
-        grads={name: _array(t.grad) for name, t in named.items() if name != "x"},
+        grads={name: _array(kept_grad(t)) for name, t in named.items() if name != "x"},
         graph=graph,
         backward_done=backward,
         overflow=overflow,
+        retain_grad=retain_grad,
+        retained=frozenset(name for name, t in named.items() if t.retains_grad),
     )
 
 
@@ -708,6 +766,7 @@ __all__ = [
     "DEFAULT_VJP_X",
     "MAX_DOUBLINGS",
     "MAX_ELEMENTS",
+    "RETAINED_NAMES",
     "ComputationGraph",
     "GraphEdge",
     "GraphNode",
@@ -717,9 +776,11 @@ __all__ = [
     "VjpLab",
     "VjpResult",
     "extract_graph",
+    "kept_grad",
     "parse_matrix",
     "parse_threshold",
     "parse_vector",
+    "scalar_code",
     "scalar_example",
     "vjp_example",
     "vjp_forward",

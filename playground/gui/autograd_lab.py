@@ -5,13 +5,15 @@ Left, two experiments from the lesson, every number on screen computed by
 
 * the scalar example: an editable 2x2 ``x``, the chain ``y = x + 2``, ``z = 3 y²``,
   ``out = mean(z)``, a Backward button and ``x.grad`` next to the closed form
-  ``1.5 (x + 2)``;
+  ``1.5 (x + 2)``; ``y.grad`` and ``z.grad`` are ``None``, as PyTorch leaves them,
+  unless the "retain_grad() on y and z" box makes the example call ``retain_grad()``;
 * the vector-Jacobian product: ``y = x * 2`` doubled while ``||y|| < threshold``, then
   ``y.backward(v)``; the lab keeps ``x`` between presses, so gradients accumulate unless
   zeroed, and a second backward on the same graph shows PyTorch's own error unless
   ``retain_graph`` kept the graph.
 
-Right, the scalar example's computation graph (:class:`ComputationGraphView`).
+Right, the scalar example's computation graph (:class:`ComputationGraphView`), drawn
+no smaller than the UI font (it scrolls instead) with Zoom in / Zoom out / Fit buttons.
 Bad input is reported in the panel, naming the cell or field; never a dialog.
 """
 
@@ -39,6 +41,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -146,7 +149,9 @@ class AutogradLab(QWidget):
         caption.setWordWrap(True)
         self.graph_view = ComputationGraphView(graph_box)
         self.graph_view.setMinimumSize(260, 300)
+        self.graph_view.setAccessibleName(self.tr("Computation graph"))
         graph_layout.addWidget(caption)
+        graph_layout.addLayout(self._build_zoom_bar(graph_box))
         graph_layout.addWidget(self.graph_view, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -158,6 +163,39 @@ class AutogradLab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+
+    def _build_zoom_bar(self, parent: QWidget) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.zoom_in_button = QToolButton(parent)
+        self.zoom_in_button.setText(self.tr("Zoom in"))
+        self.zoom_in_button.setToolTip(self.tr("Draw the graph larger (Ctrl + wheel up, Ctrl + +)."))
+        self.zoom_in_button.clicked.connect(self.graph_view.zoom_in)
+        self.zoom_out_button = QToolButton(parent)
+        self.zoom_out_button.setText(self.tr("Zoom out"))
+        self.zoom_out_button.setToolTip(self.tr("Draw the graph smaller (Ctrl + wheel down, Ctrl + -)."))
+        self.zoom_out_button.clicked.connect(self.graph_view.zoom_out)
+        self.fit_button = QToolButton(parent)
+        self.fit_button.setText(self.tr("Fit"))
+        self.fit_button.setToolTip(
+            self.tr("Show the whole graph in the view, even if its text gets small (or double-click it).")
+        )
+        self.fit_button.clicked.connect(self.graph_view.fit)
+        self.zoom_label = QLabel(parent)
+        self.zoom_label.setToolTip(self.tr("How large the graph is drawn: 100 % is the size of this text."))
+        self.graph_view.zoomChanged.connect(self._on_graph_view_zoom_changed)
+        for button in (self.zoom_in_button, self.zoom_out_button, self.fit_button):
+            button.setAccessibleName(button.text())
+            bar.addWidget(button)
+        bar.addWidget(self.zoom_label)
+        bar.addStretch(1)
+        self._on_graph_view_zoom_changed(self.graph_view.zoom())
+        return bar
+
+    @Slot(float)
+    def _on_graph_view_zoom_changed(self, zoom: float) -> None:
+        text = self.tr("Zoom {0} %").format(round(zoom * 100))
+        self.zoom_label.setText(text)
+        self.zoom_label.setAccessibleName(text)
 
     def _code_label(self, text: str, parent: QWidget) -> QLabel:
         label = QLabel(text, parent)
@@ -181,13 +219,8 @@ class AutogradLab(QWidget):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        layout.addWidget(
-            self._code_label(
-                "x = torch.tensor([[1, 2], [3, 4]], dtype=torch.double, requires_grad=True)\n"
-                "y = x + 2\nz = y * y * 3\nout = z.mean()\nout.backward()\nprint(x.grad)",
-                box,
-            )
-        )
+        self.scalar_code = self._code_label(lab.scalar_code(), box)
+        layout.addWidget(self.scalar_code)
 
         grid = QGridLayout()
         self.x_table = MatrixTable(2, 2, editable=True, parent=box)
@@ -227,6 +260,18 @@ class AutogradLab(QWidget):
         grid.setColumnStretch(2, 1)
         layout.addLayout(grid)
 
+        self.retain_grad_check = QCheckBox(self.tr("retain_grad() on y and z"), box)
+        self.retain_grad_check.setAccessibleName(self.retain_grad_check.text())
+        self.retain_grad_check.setToolTip(
+            self.tr(
+                "y and z are not leaves: backward() uses their gradients on the way to x and then "
+                "frees them, so y.grad and z.grad stay None. Ticked, the example calls "
+                "y.retain_grad() and z.retain_grad() before out.backward(), and PyTorch keeps them."
+            )
+        )
+        self.retain_grad_check.toggled.connect(self._on_retain_grad_toggled)
+        layout.addWidget(self.retain_grad_check)
+
         buttons = QHBoxLayout()
         self.scalar_backward_button = QPushButton(self.tr("Backward: out.backward()"), box)
         self.scalar_backward_button.setToolTip(
@@ -263,6 +308,14 @@ class AutogradLab(QWidget):
         grads.addWidget(self.closed_table, 1, 1)
         grads.setColumnStretch(2, 1)
         layout.addLayout(grads)
+        self.intermediate_grads_label = QLabel(box)
+        self.intermediate_grads_label.setFont(_mono())
+        self.intermediate_grads_label.setWordWrap(True)
+        self.intermediate_grads_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.intermediate_grads_label.setToolTip(
+            self.tr("y.grad and z.grad exactly as PyTorch has them after this run.")
+        )
+        layout.addWidget(self.intermediate_grads_label)
         self.formula_label = QLabel(box)
         self.formula_label.setWordWrap(True)
         self.formula_label.setToolTip(
@@ -462,7 +515,9 @@ class AutogradLab(QWidget):
 
     def _compute_scalar(self, backward: bool) -> ScalarResult | None:
         try:
-            result = lab.scalar_example(self._scalar_input(), backward=backward)
+            result = lab.scalar_example(
+                self._scalar_input(), backward=backward, retain_grad=self.retain_grad_check.isChecked()
+            )
         except LabInputError as err:
             self.scalar_result = None
             self._mark_bad_cell(err)
@@ -471,6 +526,7 @@ class AutogradLab(QWidget):
             for table in (self.y_table, self.z_table, self.grad_table, self.closed_table):
                 table.set_matrix(None)
             self.out_label.setText("")
+            self.intermediate_grads_label.setText("")
             self.scalar_status.setText("")
             self.scalar_backward_button.setEnabled(False)
             self.scalar_backward_button.setToolTip(self.tr("Fix the cell named in red first."))
@@ -495,6 +551,13 @@ class AutogradLab(QWidget):
         self.out_label.setText(format_array(r.out))
         self.grad_table.set_matrix(r.grad)
         self.closed_table.set_matrix(r.closed_form)
+        lines = []
+        for name in lab.RETAINED_NAMES:
+            prefix = self.tr("{0}.grad = ").format(name)
+            value = self.graph_view.grad_text(r.grads[name], name in r.retained)
+            # a matrix's later rows start under its first, as print() aligns them
+            lines.append(prefix + value.replace("\n", "\n" + " " * len(prefix)))
+        self.intermediate_grads_label.setText("\n".join(lines))
         n = r.x.size
         factor = format_array(r.closed_form_factor)
         self.closed_title.setText(self.tr("{0} (x + 2) (closed form)").format(factor))
@@ -524,6 +587,13 @@ class AutogradLab(QWidget):
         result = self._compute_scalar(backward=True)
         if result is not None:
             self.scalarComputed.emit(result)
+
+    @Slot(bool)
+    def _on_retain_grad_toggled(self, checked: bool) -> None:
+        """Run the example again as the new code reads, in the same state (backward or not)."""
+        self.scalar_code.setText(lab.scalar_code(retain_grad=checked))
+        backward = self.scalar_result is not None and self.scalar_result.backward_done
+        self._compute_scalar(backward=backward)
 
     @Slot()
     def _on_scalar_reset_clicked(self) -> None:

@@ -6,14 +6,33 @@ layout is layered: a node's layer is its longest distance from the output (see
 :meth:`ComputationGraph.layers`), the leaf ``x`` is drawn at the top and the output at
 the bottom, so the graph reads in the order of the code, and the arrows point the
 way ``backward()`` passes gradients: from the output up to ``x.grad``.
+
+Labels are drawn in the application's font and, by default, never scaled below it:
+a drawing taller or wider than the view scrolls rather than shrinking into
+unreadable text.  The user zooms with Ctrl + wheel, Ctrl + plus/minus or the lab's
+Zoom in / Zoom out / Fit buttons (:meth:`ComputationGraphView.zoom_in` and friends).
 """
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF, QTransform
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontInfo,
+    QKeySequence,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QTransform,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QGraphicsPathItem,
     QGraphicsPolygonItem,
     QGraphicsScene,
@@ -28,6 +47,14 @@ PADDING = 6.0
 LAYER_GAP = 26.0
 NODE_GAP = 24.0
 ARROW = 7.0
+#: One press of Zoom in / Zoom out; one wheel notch zooms by WHEEL_STEP.
+ZOOM_STEP = 1.25
+WHEEL_STEP = 1.15
+#: Zoom limits: beyond them the drawing is a dot or one letter fills the view.
+MIN_ZOOM = 0.05
+MAX_ZOOM = 8.0
+#: A gradient note longer than this many characters is wrapped in its node's column.
+GRAD_NOTE_WIDTH = 20
 TEXT_COLOUR = QColor("#111827")
 EDGE_COLOUR = QColor("#b45309")
 FILLS = {
@@ -70,19 +97,33 @@ def _side_by_side(left: list[str], right: list[str]) -> list[str]:
     return [f"{a:<{width}}   {b}".rstrip() for a, b in zip(left, right, strict=True)]
 
 
-class GraphNodeItem(QGraphicsPathItem):
-    """One node: a rounded box with a bold title and monospace lines below it."""
+def label_fonts() -> tuple[QFont, QFont]:
+    """The node title and body fonts: the application's font (bold) and a monospace
+    one of the same size, so that at zoom 1 every label is as large as the UI text."""
+    bold = QFont(QApplication.font())
+    bold.setBold(True)
+    mono = QFont(QApplication.font())
+    mono.setFamilies(["monospace"])
+    mono.setStyleHint(QFont.StyleHint.Monospace)
+    return bold, mono
 
-    def __init__(self, node: GraphNode, title: str, lines: list[str], tooltip: str) -> None:
+
+class GraphNodeItem(QGraphicsPathItem):
+    """One node: a rounded box with a bold title and monospace lines below it.
+
+    ``grad_text`` is the tensor's gradient as the node states it (unwrapped), empty
+    for an operation.
+    """
+
+    def __init__(
+        self, node: GraphNode, title: str, lines: list[str], tooltip: str, grad_text: str = ""
+    ) -> None:
         super().__init__()
         self.node = node
+        self.grad_text = grad_text
         kind = "leaf" if node.kind == "tensor" and node.is_leaf else node.kind
         fill, border = FILLS[kind]
-        bold = QFont()
-        bold.setBold(True)
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        mono.setPointSizeF(max(bold.pointSizeF() - 1, 6.0))
+        bold, mono = label_fonts()
         self.title = QGraphicsSimpleTextItem(title, self)
         self.title.setFont(bold)
         self.title.setBrush(QBrush(TEXT_COLOUR))
@@ -108,6 +149,10 @@ class GraphNodeItem(QGraphicsPathItem):
         self.setToolTip(tooltip)
         self.setZValue(1)
 
+    def fonts(self) -> list[QFont]:
+        """Every font this node draws text in."""
+        return [self.title.font()] + ([self.body.font()] if self.body is not None else [])
+
     def top_centre(self) -> QPointF:
         return self.pos() + QPointF(self.size[0] / 2, 0)
 
@@ -115,29 +160,43 @@ class GraphNodeItem(QGraphicsPathItem):
         return self.pos() + QPointF(self.size[0] / 2, self.size[1])
 
 
+#: How the view picks its zoom when the drawing or the view changes size.
+ZOOM_READABLE = "readable"  # fit, but never below the UI font size: scroll instead
+ZOOM_FIT = "fit"  # the whole drawing in view, however small its text gets
+ZOOM_MANUAL = "manual"  # the user zoomed: keep their zoom
+
+
 class ComputationGraphView(QGraphicsView):
     """Shows a :class:`ComputationGraph`; :meth:`set_graph` redraws it.
 
-    The drawing is scaled down to fit the view (never up); Ctrl + wheel zooms and
-    the scroll bars then move around it, and a double-click fits it again.
+    By default the drawing is scaled down to fit the view (never up) but never so far
+    that its labels get smaller than the application's font: it scrolls instead.
+    :meth:`zoom_in`, :meth:`zoom_out` (also Ctrl + wheel, Ctrl + plus/minus) zoom;
+    :meth:`fit` (also a double-click) shows the whole drawing.
     """
+
+    #: The zoom (view scale, 1 = the labels at the UI font size) after every change.
+    zoomChanged = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        # wheel zoom keeps the point under the mouse still; buttons zoom about the centre
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setBackgroundBrush(QBrush(QColor("#ffffff")))
         self.node_items: dict[str, GraphNodeItem] = {}
         self.edge_items: list[tuple[QGraphicsPathItem, QGraphicsPolygonItem]] = []
         self.graph: ComputationGraph | None = None
-        self._fit = True
+        self.zoom_mode = ZOOM_READABLE
         self.setToolTip(
             self.tr(
                 "The computation graph autograd recorded during the forward pass. Blue boxes are "
                 "tensors (green: the leaf x you created), orange ones the grad_fn operations. "
                 "Arrows show the way backward() passes gradients. Hover over a box for details; "
-                "Ctrl + wheel zooms, double-click fits the drawing to the view."
+                "Ctrl + wheel or the Zoom buttons zoom, Fit or a double-click shows the whole drawing."
             )
         )
 
@@ -157,21 +216,41 @@ class ComputationGraphView(QGraphicsView):
         for edge in graph.edges:
             self._add_edge(self.node_items[edge.source], self.node_items[edge.target])
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-10, -10, 10, 10))
-        self._apply_fit()
+        self._apply_zoom_mode()
 
-    def _describe(self, node: GraphNode) -> tuple[str, list[str], str]:
-        """Title, body lines and tooltip of a node."""
+    def grad_text(self, grad: np.ndarray | None, kept: bool) -> str:
+        """A tensor's ``.grad`` as PyTorch would print it, and why it is ``None``.
+
+        ``kept`` says PyTorch keeps this tensor's gradient (a leaf, or a tensor that
+        called ``retain_grad()``); a non-leaf's gradient is freed during backward.
+        """
+        if grad is not None:
+            return format_array(grad)
+        if kept:
+            return self.tr("None (no backward yet)")
+        return self.tr("None (not a leaf; call retain_grad() to keep it)")
+
+    def _describe(self, node: GraphNode) -> tuple[str, list[str], str, str]:
+        """Title, body lines, tooltip and gradient text of a node."""
         if node.kind == "op":
             lines = [node.detail] if node.detail else []
-            return node.label, lines, self._op_tooltip(node)
+            return node.label, lines, self._op_tooltip(node), ""
         value = format_array(node.value)
-        grad = format_array(node.grad) if node.grad is not None else self.tr("None (no backward yet)")
-        lines = _side_by_side([self.tr("value")] + value.splitlines(), [self.tr("grad")] + grad.splitlines())
-        leaf = self.tr("leaf tensor (created by you, requires_grad=True)") if node.is_leaf else ""
-        tip = self.tr("Tensor {0} {1}\n{2}\nvalue =\n{3}\ngradient d out/d {0} =\n{4}").format(
-            node.name, node.detail, leaf, value, grad
+        grad = self.grad_text(node.grad, node.grad_kept)
+        grad_lines = grad.splitlines()
+        if node.grad is None and len(grad) > GRAD_NOTE_WIDTH + 4:  # keep the node narrow
+            grad_lines = textwrap.wrap(grad, GRAD_NOTE_WIDTH)
+        lines = _side_by_side([self.tr("value")] + value.splitlines(), [self.tr("grad")] + grad_lines)
+        if node.is_leaf:
+            kind = self.tr("leaf tensor (created by you, requires_grad=True)")
+        elif node.retains_grad:
+            kind = self.tr("intermediate tensor; retain_grad() keeps its .grad")
+        else:
+            kind = self.tr("intermediate tensor (not a leaf)")
+        tip = self.tr("Tensor {0} {1}\n{2}\nvalue =\n{3}\n{0}.grad =\n{4}").format(
+            node.name, node.detail, kind, value, grad
         )
-        return node.name, lines, tip
+        return node.name, lines, tip, grad
 
     def _op_tooltip(self, node: GraphNode) -> str:
         label = node.label
@@ -236,34 +315,106 @@ class ComputationGraphView(QGraphicsView):
         self.edge_items.append((line, head))
 
     # -- fitting and zoom ----------------------------------------------------------
-    def _apply_fit(self) -> None:
-        if not self._fit:
-            return
+    def zoom(self) -> float:
+        """The view's scale: 1 draws the labels at the application's font size."""
+        return self.transform().m11()
+
+    def readable_zoom(self) -> float:
+        """The smallest zoom at which every label is at least the application font's size."""
+        smallest = min(
+            (QFontInfo(font).pixelSize() for item in self.node_items.values() for font in item.fonts()),
+            default=0,
+        )
+        if smallest <= 0:
+            return 1.0
+        return QFontInfo(QApplication.font()).pixelSize() / smallest
+
+    def fit_zoom(self) -> float:
+        """The zoom that shows the whole drawing (never above 1: small graphs stay as drawn)."""
         rect = self.sceneRect()
         view = self.viewport().rect()
         if rect.isEmpty() or view.isEmpty():
+            return 1.0
+        return min(1.0, view.width() / rect.width(), view.height() / rect.height())
+
+    def zoom_in(self) -> None:
+        self._zoom_by(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self._zoom_by(1 / ZOOM_STEP)
+
+    def fit(self) -> None:
+        """Show the whole drawing, and keep it whole as the view is resized."""
+        self.zoom_mode = ZOOM_FIT
+        self._apply_zoom_mode()
+
+    def _zoom_by(self, factor: float) -> None:
+        self.zoom_mode = ZOOM_MANUAL
+        old = self.zoom()
+        new = min(MAX_ZOOM, max(MIN_ZOOM, old * factor))
+        if new != old:
+            self.scale(new / old, new / old)  # scale() honours the transformation anchor
+            self.zoomChanged.emit(self.zoom())
+
+    def _set_zoom(self, zoom: float) -> None:
+        zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
+        changed = zoom != self.zoom()
+        self.setTransform(QTransform.fromScale(zoom, zoom))
+        if changed:
+            self.zoomChanged.emit(zoom)
+
+    def _apply_zoom_mode(self) -> None:
+        if self.zoom_mode == ZOOM_MANUAL:
             return
-        scale = min(1.0, view.width() / rect.width(), view.height() / rect.height())
-        self.setTransform(QTransform.fromScale(scale, scale))
-        self.centerOn(rect.center())
+        rect = self.sceneRect()
+        if rect.isEmpty() or self.viewport().rect().isEmpty():
+            return
+        fit = self.fit_zoom()
+        if self.zoom_mode == ZOOM_FIT:
+            self._set_zoom(fit)
+            self.centerOn(rect.center())
+            return
+        zoom = max(fit, self.readable_zoom())
+        self._set_zoom(zoom)
+        # a drawing taller than the view starts at its top, where x and the code begin
+        visible_height = self.viewport().height() / zoom
+        self.centerOn(QPointF(rect.center().x(), rect.top() + visible_height / 2))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        self._apply_fit()
+        self._apply_zoom_mode()
 
     def wheelEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
-            self._fit = False
-            self.scale(factor, factor)
+            notches = event.angleDelta().y() / 120
+            if notches:
+                self._zoom_by(WHEEL_STEP**notches)
             event.accept()
         else:
             super().wheelEvent(event)
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.matches(QKeySequence.StandardKey.ZoomIn):
+            self.zoom_in()
+        elif event.matches(QKeySequence.StandardKey.ZoomOut):
+            self.zoom_out()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt override
-        self._fit = True
-        self._apply_fit()
+        self.fit()
         super().mouseDoubleClickEvent(event)
 
 
-__all__ = ["ComputationGraphView", "GraphNodeItem", "format_array", "format_number"]
+__all__ = [
+    "ZOOM_FIT",
+    "ZOOM_MANUAL",
+    "ZOOM_READABLE",
+    "ComputationGraphView",
+    "GraphNodeItem",
+    "format_array",
+    "format_number",
+    "label_fonts",
+]
