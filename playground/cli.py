@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -128,9 +129,27 @@ def summary_dict(trainer: Any, last: Any, losses_count: int, final_loss: float |
         },
         "reason": last.reason,
         "error": last.error,
+        # Why it diverged or failed (cause, title, explanation, hint), and the hint alone.
+        "diagnosis": None if last.diagnosis is None else last.diagnosis.to_dict(),
+        "hint": None if last.diagnosis is None else last.diagnosis.hint,
         "params": params,
         "config": trainer.config.to_dict(),
     }
+
+
+def strict_json(value: Any) -> Any:
+    """``value`` with every non-finite float written as the string "inf", "-inf" or "nan".
+
+    JSON has no NaN or Infinity: bare ``NaN`` is refused by strict parsers (jq,
+    JavaScript, Python's own with ``parse_constant``), and a diverged run has them.
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(v) for v in value]
+    return value
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -185,16 +204,17 @@ def run_train(args: argparse.Namespace) -> int:
     summary = summary_dict(trainer, last, count, final_loss)
     summary["threads"] = threads = cfg.threads
     if args.json:
-        print(json.dumps(summary))
+        print(json.dumps(strict_json(summary), allow_nan=False))
     else:
         print(f"style {cfg.style}, optimizer {cfg.optimizer}, lr {cfg.lr:g}, device {last.device}, "
               f"{threads} thread(s)")
         print(f"{count} steps in {last.elapsed:.2f} s: {last.steps_per_s:,.0f} steps/s; final loss {final_loss!r}")
+    why = f"\ncause: {last.diagnosis.text}" if last.diagnosis is not None else ""
     if last.divergence is not None:
-        print(f"run {last.divergence.message}", file=sys.stderr)
+        print(f"run {last.divergence.message}{why}", file=sys.stderr)
         return EXIT_DIVERGED
     if last.error is not None:
-        print(f"run failed: {last.error}", file=sys.stderr)
+        print(f"run failed: {last.error}{why}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
 

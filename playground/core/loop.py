@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from .config import TrainConfig, check_device
+from .diagnosis import Diagnosis, diagnose, evidence_from
 from .gradstats import StepStats, param_stats
 from .models import Runner, build_runner
 from .threads import set_threads
@@ -97,6 +98,8 @@ class Batch:
     reason: str = "running"  # running | paused | completed | stopped | diverged | error
     divergence: Divergence | None = None
     error: str | None = None
+    #: Why it diverged or failed, when a cause fits (see core/diagnosis.py).
+    diagnosis: Diagnosis | None = None
     #: Steps at which the gradient norms were sampled (see :func:`norm_sampled`), and the
     #: norms: one row per sampled step, one column per parameter (as in ``stats``).
     norm_steps: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
@@ -156,6 +159,11 @@ class Trainer:
         self._stats_time = -math.inf
         self._commands: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._stop = threading.Event()
+        # Evidence for a diagnosis: at each step whose gradient norms are sampled, the loss and
+        # the total gradient norm (about 1,000 entries in a million steps).
+        self._ev_steps: list[int] = []
+        self._ev_losses: list[float] = []
+        self._ev_norms: list[float] = []
 
     # -- commands (thread-safe) ---------------------------------------------
     def set_lr(self, lr: float) -> None:
@@ -285,12 +293,15 @@ class Trainer:
         self.elapsed += time.perf_counter() - t0
         if error is not None:
             self.ended = True
-            return self._batch(loss_arr, stats, pending, reason="error", start=start_step, error=error)
+            found = diagnose(self.config, step=self.step, lr=self.lr, error=error)
+            return self._batch(loss_arr, stats, pending, reason="error", start=start_step, error=error,
+                               diagnosis=found)
         if not np.all(np.isfinite(loss_arr)) or not self._params_finite(runner):
             return self._locate_divergence(runner, snap, start_step, len(losses), pending, stats)
         if stats:
             self.last_stats = stats[-1]
         sampled = (np.asarray(norm_steps, dtype=np.int64), runner.norms_to_numpy(norms))
+        self._keep_evidence(sampled[0], loss_arr[sampled[0] - start_step], sampled[1])
         if pending.stop:
             self.ended = True
             reason = "stopped"
@@ -302,6 +313,19 @@ class Trainer:
         else:
             reason = "running"
         return self._batch(loss_arr, stats, pending, reason=reason, start=start_step, norms=sampled)
+
+    def _keep_evidence(self, steps: np.ndarray, losses: np.ndarray, norms: np.ndarray) -> None:
+        if len(steps) == 0:
+            return
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.sqrt(np.square(norms.astype(np.float64)).sum(axis=1))
+        self._ev_steps.extend(int(s) for s in steps)
+        self._ev_losses.extend(float(v) for v in losses)
+        self._ev_norms.extend(float(g) for g in total)
+
+    def evidence(self):
+        """The sampled (step, loss, gradient norm) record a diagnosis weighs."""
+        return evidence_from(self._ev_steps, self._ev_losses, self._ev_norms)
 
     @staticmethod
     def _safe_losses(runner: Runner, losses: list[Any]) -> np.ndarray:
@@ -336,6 +360,9 @@ class Trainer:
             loss = runner.forward_backward()
             losses.append(float(loss))
             self.step = s + 1
+            if norm_sampled(s):
+                norms = runner.norms_to_numpy([runner.grad_norms()])
+                self._keep_evidence(np.array([s]), np.array([losses[-1]]), norms)
             bad = _nonfinite(loss)
             if bad:
                 found = Divergence(s, "loss", "loss", bad)
@@ -358,6 +385,8 @@ class Trainer:
         if found is None:  # replay disagreed with the first pass (non-deterministic device)
             found = Divergence(self.step - 1, "loss", "loss", "nan")
         self.ended = True
+        why = diagnose(self.config, step=found.step, value=found.value, tensor=found.tensor, kind=found.kind,
+                       lr=self.lr, evidence=self.evidence())
         kept = tuple(st for st in stats if st.step <= found.step)
         if kept:
             self.last_stats = kept[-1]
@@ -368,6 +397,7 @@ class Trainer:
             reason="diverged",
             start=start_step,
             divergence=found,
+            diagnosis=why,
         )
 
     def _batch(
@@ -381,6 +411,7 @@ class Trainer:
         divergence: Divergence | None = None,
         error: str | None = None,
         norms: tuple[np.ndarray, np.ndarray] | None = None,
+        diagnosis: Diagnosis | None = None,
     ) -> Batch:
         loss_arr = np.asarray(losses, dtype=np.float64)
         extra = {} if norms is None else {"norm_steps": norms[0], "grad_norms": norms[1]}
@@ -398,6 +429,7 @@ class Trainer:
             reason=reason,
             divergence=divergence,
             error=error,
+            diagnosis=diagnosis,
             **extra,
         )
 
