@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from playground.core.config import TrainConfig
-from playground.core.persistence import load_experiment
+from playground.core.persistence import Experiment, RecordedRun, load_experiment, save_experiment
 from playground.gui.controller import FINISHED
 from playground.gui.main_window import MainWindow
 from playground.gui.settings import Settings
@@ -55,6 +55,10 @@ def test_save_and_open_round_trip(window_with_runs, qtbot, tmp_path, errors):
     assert [r.name for r in w2.plot.runs] == [r.name for r in w.plot.runs]
     for a, b in zip(w.plot.runs, w2.plot.runs, strict=True):
         np.testing.assert_array_equal(a.history.losses, b.history.losses)
+        assert (b.outcome, b.colour, b.steps_per_s, b.elapsed) == ("completed", a.colour, a.steps_per_s, a.elapsed)
+    result = [w2.run_history.table.item(row, 8) for row in range(2)]
+    assert [item.text() for item in result] == ["completed", "completed"]
+    assert [item.toolTip() for item in result] == ["", ""]
     assert errors == []
 
 
@@ -147,3 +151,40 @@ def test_lr_change_markers_are_saved_with_the_run(qtbot, tmp_path):
     path = tmp_path / "e.json"
     w.save_experiment(str(path))
     assert load_experiment(path).runs[0].lr_changes == ((5, 3e-6),)
+
+
+def test_a_reopened_experiment_saves_back_unchanged(qtbot, tmp_path, errors):
+    cfg = TrainConfig(**SMALL, steps=300, lr=1e-6)
+    run = RecordedRun("too hot", cfg, np.arange(100, 200), np.logspace(0, 40, 100), ((150, 1e-5),),
+                      "lr raised at 150", "diverged", 199, "#9467bd", 1234.0, 2.5)
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    save_experiment(first, Experiment(cfg, (run,)))
+    w = MainWindow(Settings(config=TrainConfig(**SMALL)))
+    qtbot.addWidget(w)
+    assert w.open_experiment(str(first))
+    row = [w.run_history.table.item(0, c).text() for c in range(w.run_history.table.columnCount())]
+    assert row[0] == "too hot" and row[6] == "1,234" and row[7] == "2.5 s" and row[8] == "diverged at step 199"
+    assert w.plot.runs[0].colour == "#9467bd"
+    assert w.save_experiment(str(second))
+    assert json.loads(second.read_text())["runs"] == json.loads(first.read_text())["runs"]
+    assert errors == []
+
+
+def test_a_diverged_run_is_reopened_as_diverged_at_its_step(qtbot, tmp_path):
+    w = MainWindow(Settings(config=TrainConfig(**SMALL, steps=500, lr=1.0)))
+    qtbot.addWidget(w)
+    w.start_or_resume()
+    qtbot.waitUntil(lambda: w.controller.state == FINISHED, timeout=10000)
+    divergence = w._last_batch.divergence
+    assert divergence is not None
+    shown = f"diverged at step {divergence.step}"
+    assert w.run_history.table.item(0, 8).text() == shown
+    path = tmp_path / "e.json"
+    assert w.save_experiment(str(path))
+    w2 = MainWindow(Settings(config=TrainConfig(**SMALL)))
+    qtbot.addWidget(w2)
+    assert w2.open_experiment(str(path))
+    assert w2.run_history.table.item(0, 8).text() == shown
+    assert w2.run_history.table.item(0, 6).text() == w.run_history.table.item(0, 6).text() != "–"
+    assert w2.plot.runs[0].colour == w.plot.runs[0].colour
+    w.controller.shutdown(3000)

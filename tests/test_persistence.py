@@ -102,3 +102,75 @@ def test_atomic_write_gives_a_new_file_the_usual_mode(tmp_path):
         assert path.stat().st_mode & 0o777 == 0o600
     finally:
         os.umask(old)
+
+
+def make_finished_run(**changes) -> RecordedRun:
+    cfg = TrainConfig(style="tensors", lr=1e-6)
+    fields = dict(name="hot", config=cfg, steps=np.arange(100, 104), losses=np.array([1.0, 1e10, 1e30, np.inf]),
+                  lr_changes=((101, 1e-5),), note="too hot", outcome="diverged", diverged_step=103,
+                  colour="#9467bd", steps_per_s=1234.5, elapsed_s=2.5)
+    return RecordedRun(**(fields | changes))
+
+
+def test_round_trip_keeps_steps_outcome_speed_duration_and_colour(tmp_path):
+    path = tmp_path / "e.json"
+    run = make_finished_run()
+    save_experiment(path, Experiment(run.config, (run,)))
+    back = load_experiment(path).runs[0]
+    np.testing.assert_array_equal(back.steps, [100, 101, 102, 103])
+    assert (back.outcome, back.diverged_step, back.colour, back.steps_per_s, back.elapsed_s) == \
+        ("diverged", 103, "#9467bd", 1234.5, 2.5)
+    assert back.note == "too hot" and back.lr_changes == ((101, 1e-5),)
+    assert json.loads(path.read_text())["format_version"] == 1
+
+
+def test_a_file_from_before_outcomes_reads_with_the_outcome_unknown(tmp_path):
+    path = tmp_path / "old.json"
+    save_experiment(path, make_experiment())
+    data = json.loads(path.read_text())
+    for key in ("outcome", "diverged_step", "colour", "steps_per_s", "elapsed_s"):
+        del data["runs"][0][key]
+    path.write_text(json.dumps(data))
+    run = load_experiment(path).runs[0]
+    assert (run.outcome, run.diverged_step, run.colour, run.steps_per_s, run.elapsed_s) == \
+        ("recorded", None, "", 0.0, 0.0)
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("outcome", "exploded", "outcome must be one of"),
+    ("outcome", 3, "outcome must be one of"),
+    ("outcome", "x" * 10_000, "outcome must be one of"),
+    ("diverged_step", -1, "diverged_step must be a whole step"),
+    ("diverged_step", 2.5, "diverged_step must be a whole step"),
+    ("diverged_step", True, "diverged_step must be a whole step"),
+    ("colour", "red", "colour must be"),
+    ("colour", "#12345g", "colour must be"),
+    ("colour", "#1234567", "colour must be"),
+    ("colour", ["#123456"], "colour must be"),
+    ("steps_per_s", "fast", "steps_per_s must be a number"),
+    ("steps_per_s", -1, "steps_per_s must be a number"),
+    ("elapsed_s", 10**400, "elapsed_s must be a number"),
+    ("elapsed_s", "inf", "elapsed_s must be a number"),
+    ("steps", [100, 102, 101, 103], "steps must increase"),
+])
+def test_bad_outcome_fields_are_refused_naming_where(tmp_path, key, value, words):
+    path = tmp_path / "e.json"
+    run = make_finished_run()
+    save_experiment(path, Experiment(run.config, (run,)))
+    data = json.loads(path.read_text())
+    data["runs"][0][key] = value
+    path.write_text(json.dumps(data))
+    with pytest.raises(ExperimentError, match=rf"^runs\[0\]\.{words}"):
+        load_experiment(path)
+
+
+def test_a_divergence_step_needs_a_diverged_outcome(tmp_path):
+    path = tmp_path / "e.json"
+    run = make_finished_run(outcome="completed", diverged_step=None)
+    save_experiment(path, Experiment(run.config, (run,)))
+    data = json.loads(path.read_text())
+    assert data["runs"][0]["diverged_step"] is None
+    data["runs"][0]["diverged_step"] = 3
+    path.write_text(json.dumps(data))
+    with pytest.raises(ExperimentError, match="not 'diverged'"):
+        load_experiment(path)

@@ -1,7 +1,11 @@
 """A run's loss history: growing NumPy buffers, not Python lists.
 
-A run's steps are contiguous from 0, so step numbers need not be stored per
-run: every history shares one ``arange`` (:func:`step_axis`).  Per recorded step
+A live run's steps are contiguous from 0, so step numbers need not be stored
+per run: every such history shares one ``arange`` (:func:`step_axis`).  A run
+read back from a file keeps the step numbers it was saved with (they may start
+later than 0), so that saving it again writes them unchanged; its losses are
+still indexed from 0, and :meth:`LossHistory.step_numbers` turns those indices
+into its steps.  Per recorded step
 a history keeps the loss as float64 (8 bytes, full precision for CSV), in a
 buffer that grows by 1.25x (so at most 10 bytes per step are reserved).
 
@@ -17,6 +21,8 @@ log of the envelope.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -39,9 +45,14 @@ def step_axis(n: int) -> np.ndarray:
 
 
 def log10_f32(values: np.ndarray) -> np.ndarray:
-    """log10 as float32 (what a log-scale plot draws); 0 gives -inf, no warnings."""
+    """log10 as float32 (what a log-scale plot draws); 0 gives -inf, no warnings.
+
+    The logarithm is taken in float64 and only then narrowed: a loss up to float64's
+    largest (1.8e308) has a log10 of at most 309, well inside float32, whereas the
+    loss itself narrowed to float32 first would be inf from 3.4e38 up.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log10(values).astype(np.float32)
+        return np.log10(np.asarray(values, dtype=np.float64)).astype(np.float32)
 
 
 def _grow(buf: np.ndarray, used: int, need: int) -> np.ndarray:
@@ -83,6 +94,8 @@ class LossHistory:
         self._loss = np.empty(max(capacity, 1), dtype=np.float64)
         self._n = 0
         self._levels: list[_Level] = []
+        #: The step number of each loss, when they are not 0, 1, 2, ... (a run read from a file).
+        self._step_numbers: np.ndarray | None = None
         #: (step, lr) where the learning rate changed during the run.
         self.lr_changes: list[tuple[int, float]] = []
 
@@ -94,6 +107,8 @@ class LossHistory:
         k = len(losses)
         if k == 0:
             return
+        if self._step_numbers is not None:
+            raise ValueError("a history read with its own step numbers is complete: it does not grow")
         if int(steps[0]) != self._n:
             raise ValueError(f"batch starts at step {int(steps[0])}, history has {self._n} steps")
         self._loss = _grow(self._loss, self._n, self._n + k)
@@ -192,14 +207,57 @@ class LossHistory:
         return x, y
 
     @classmethod
-    def from_arrays(cls, losses: np.ndarray) -> LossHistory:
+    def from_arrays(cls, losses: np.ndarray, steps: np.ndarray | None = None) -> LossHistory:
+        """A complete history; ``steps`` (strictly increasing whole numbers) default to 0, 1, 2, ..."""
         h = cls(len(losses))
         h.append(np.arange(len(losses)), np.asarray(losses, dtype=np.float64))
+        if steps is not None:
+            numbers = np.array(steps, dtype=np.float64)
+            if numbers.shape != (len(losses),):
+                raise ValueError(f"{len(losses)} losses but {numbers.size} steps")
+            if len(numbers) and (not np.all(np.isfinite(numbers)) or np.any(np.diff(numbers) <= 0)):
+                raise ValueError("steps must be finite and strictly increasing")
+            if not np.array_equal(numbers, step_axis(len(numbers))):
+                numbers.flags.writeable = False
+                h._step_numbers = numbers
         return h
 
     @property
     def steps(self) -> np.ndarray:
-        return step_axis(self._n)
+        """The step number of every loss (float64, read-only)."""
+        return step_axis(self._n) if self._step_numbers is None else self._step_numbers
+
+    def step_numbers(self, indices: np.ndarray) -> np.ndarray:
+        """The step numbers at ``indices`` (as :meth:`decimated` returns them; float64)."""
+        if self._step_numbers is None:
+            return np.asarray(indices, dtype=np.float64)
+        return self._step_numbers[np.asarray(indices, dtype=np.intp)]
+
+    @property
+    def first_step(self) -> int:
+        """The first step's number (0 for an empty history)."""
+        return int(self.steps[0]) if self._n else 0
+
+    @property
+    def end_step(self) -> int:
+        """One past the last step's number (0 for an empty history)."""
+        return int(self.steps[-1]) + 1 if self._n else 0
+
+    def index_range(self, first: float, end: float) -> tuple[int, int]:
+        """Indices ``(start, stop)`` of the losses whose step is in ``[first, end)``."""
+        if self._step_numbers is None:
+            return (min(self._n, max(0, math.ceil(first))), min(self._n, max(0, math.ceil(end))))
+        start, stop = np.searchsorted(self._step_numbers, (first, end), side="left")
+        return int(start), int(stop)
+
+    def nearest_index(self, step: float) -> int:
+        """The index of the loss whose step is nearest to ``step`` (the history must not be empty)."""
+        if self._step_numbers is None:
+            return int(min(max(round(step), 0), self._n - 1))
+        i = int(np.searchsorted(self._step_numbers, step))
+        if i == self._n or (i > 0 and step - self._step_numbers[i - 1] <= self._step_numbers[i] - step):
+            i -= 1
+        return i
 
     @property
     def losses(self) -> np.ndarray:

@@ -1,7 +1,9 @@
 """Experiments on disk: human-readable JSON, written atomically, read defensively.
 
 An experiment file holds the configuration, the app version and, optionally, the
-recorded runs (their loss histories).  Nothing here executes or unpickles what a
+recorded runs (their loss histories, and how each ended: its outcome, speed,
+duration and colour on the plot).  Those last keys came later in format version 1:
+a file without them still reads, as a run whose outcome is not known.  Nothing here executes or unpickles what a
 file contains: it is parsed as JSON and every field is validated.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 import tempfile
 from dataclasses import dataclass, field
@@ -26,6 +29,12 @@ FORMAT_VERSION = 1
 #: Refuse files larger than this before reading them (a loss history of ~10 M steps).
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
+#: How a recorded run ended: the training loop's end reasons, and "recorded" for a run
+#: whose end is not known (a file from before outcomes were saved, or a run saved mid-way).
+OUTCOMES = ("completed", "stopped", "diverged", "error", "recorded")
+UNKNOWN_OUTCOME = "recorded"
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
 
 class ExperimentError(ValueError):
     """A file is not a usable experiment; the message says why."""
@@ -41,6 +50,11 @@ class RecordedRun:
     losses: np.ndarray
     lr_changes: tuple[tuple[int, float], ...] = ()
     note: str = ""
+    outcome: str = UNKNOWN_OUTCOME  # one of OUTCOMES
+    diverged_step: int | None = None  # the step whose numbers became non-finite (outcome "diverged")
+    colour: str = ""  # "#rrggbb" on the plot; "" for none chosen yet
+    steps_per_s: float = 0.0  # 0: not known
+    elapsed_s: float = 0.0  # seconds of training; 0: not known
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,12 @@ def _float_or_str(v: float) -> float | str:
     return v if math.isfinite(v) else repr(v)
 
 
+def _finite_or_zero(v: float) -> float:
+    """A speed or duration for the file: 0 (not known) for anything that is not a finite number >= 0."""
+    v = float(v)
+    return v if math.isfinite(v) and v >= 0 else 0.0
+
+
 def experiment_to_dict(exp: Experiment, include_history: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {
         "format": FORMAT,
@@ -104,6 +124,11 @@ def experiment_to_dict(exp: Experiment, include_history: bool = True) -> dict[st
                 "lr_changes": [[int(s), float(lr)] for s, lr in r.lr_changes],
                 "steps": [int(s) for s in r.steps],
                 "losses": [_float_or_str(float(v)) for v in r.losses],
+                "outcome": r.outcome,
+                "diverged_step": r.diverged_step,
+                "colour": r.colour,
+                "steps_per_s": _finite_or_zero(r.steps_per_s),
+                "elapsed_s": _finite_or_zero(r.elapsed_s),
             }
             for r in exp.runs
         ]
@@ -198,6 +223,8 @@ def _run(data: Any, index: int) -> RecordedRun:
     if len(steps) and (not np.all(np.isfinite(steps)) or np.any(steps < 0) or np.any(steps > MAX_STEPS)
                        or np.any(steps != np.floor(steps))):
         raise ExperimentError(f"{where}.steps must be whole numbers from 0 to {MAX_STEPS}")
+    if np.any(np.diff(steps) <= 0):
+        raise ExperimentError(f"{where}.steps must increase from one loss to the next")
     changes_raw = data.get("lr_changes", [])
     changes: list[tuple[int, float]] = []
     if not isinstance(changes_raw, list):
@@ -213,7 +240,30 @@ def _run(data: Any, index: int) -> RecordedRun:
     note = data.get("note", "")
     if not isinstance(name, str) or not isinstance(note, str):
         raise ExperimentError(f"{where}.name and .note must be text")
-    return RecordedRun(name, cfg, steps.astype(np.int64), losses, tuple(changes), note)
+    outcome = data.get("outcome", UNKNOWN_OUTCOME)
+    if not isinstance(outcome, str) or outcome not in OUTCOMES:
+        raise ExperimentError(f"{where}.outcome must be one of {', '.join(OUTCOMES)}")
+    diverged_step = data.get("diverged_step")
+    if diverged_step is not None:
+        if (isinstance(diverged_step, bool) or not isinstance(diverged_step, int)
+                or not 0 <= diverged_step <= MAX_STEPS):
+            raise ExperimentError(f"{where}.diverged_step must be a whole step from 0 to {MAX_STEPS}, or null")
+        if outcome != "diverged":
+            raise ExperimentError(f"{where}.diverged_step is given but the outcome is {outcome!r}, not 'diverged'")
+    colour = data.get("colour", "")
+    if not isinstance(colour, str) or (colour and not _COLOUR.fullmatch(colour)):
+        raise ExperimentError(f"{where}.colour must be a colour written #rrggbb")
+    speed = _non_negative(data.get("steps_per_s", 0.0), f"{where}.steps_per_s")
+    elapsed = _non_negative(data.get("elapsed_s", 0.0), f"{where}.elapsed_s")
+    return RecordedRun(name, cfg, steps.astype(np.int64), losses, tuple(changes), note,
+                       outcome, diverged_step, colour.lower(), speed, elapsed)
+
+
+def _non_negative(value: Any, where: str) -> float:
+    """A finite number >= 0 (a speed or a duration)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value) or value < 0:
+        raise ExperimentError(f"{where} must be a number from 0 up")
+    return float(value)
 
 
 def experiment_from_dict(data: Any, source: str = "file") -> Experiment:

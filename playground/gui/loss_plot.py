@@ -21,6 +21,12 @@ rather than by pyqtgraph's auto-range at every redraw: re-laying out the axes
 was two thirds of a paint, and a view that moves only when the data leave it
 needs that only a few times per run.  A zoom or pan by hand stops following;
 "View all" (the "A" button) or a new run starts it again.
+
+Every label tells the truth about the data: the loss axis never scales its
+numbers by a hidden multiplier (:class:`LossAxis`), a non-finite loss never
+moves the view, a run read from a file is drawn at the steps it was saved with,
+in the colour it had, and learning-rate labels that would overlap are staggered
+or shortened (the full text in their tooltip).
 """
 
 from __future__ import annotations
@@ -32,10 +38,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..core.config import TrainConfig
 from ..core.history import LossHistory, ema, log10_f32
+from ..core.persistence import OUTCOMES, UNKNOWN_OUTCOME, RecordedRun
 from .pacing import Pacer, TimedPlotWidget
 
 MAX_RUNS = 20
@@ -57,6 +65,16 @@ MIN_BUCKETS = 1000
 RUN_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                "#7f7f7f", "#bcbd22", "#17becf"]
 
+#: Where the learning-rate labels sit along their marker line (fractions of the view's height,
+#: from the bottom).  A label too close to one already at a level takes the next level down.
+MARKER_LABEL_LEVELS = (0.92, 0.82, 0.72, 0.62)
+#: Least space between two labels at one level, in pixels.
+MARKER_LABEL_GAP_PX = 6.0
+#: A label with no free level shows this; its full text is in the tooltip of label and line.
+MARKER_LABEL_ELIDED = "…"
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
 
 def _nice_ceil(value: float) -> float:
     """The smallest 1, 2 or 5 times a power of ten that is at least ``value`` (> 0)."""
@@ -64,18 +82,67 @@ def _nice_ceil(value: float) -> float:
         return 1.0
     power = 10.0 ** math.floor(math.log10(value))
     for step in (1.0, 2.0, 5.0, 10.0):
-        if step * power >= value * (1 - 1e-12):
-            return step * power
-    return 10.0 * power
+        nice = step * power
+        if nice >= value * (1 - 1e-12):
+            return nice if math.isfinite(nice) else value  # near float64's largest, the value itself
+    return value
 
 
-def run_label(cfg: TrainConfig) -> str:
-    return f"{cfg.style}, {cfg.optimizer}, lr {cfg.lr:g}"
+def log_tick_text(exponent: float) -> str:
+    """The loss at ``10 ** exponent`` as a tick label, written from the exponent alone.
+
+    One significant digit, as pyqtgraph's log ticks have: "0.01", "1", "1000", "2·10⁵",
+    "10⁻¹²".  Raising 10 to the exponent is avoided, so an exponent past 308 gives its
+    label, not an overflow.
+    """
+    if not math.isfinite(exponent):
+        return ""
+    power = math.floor(exponent + 1e-9)  # a tick at 3 computed as 2.9999999 is 10^3
+    mantissa = round(10.0 ** (exponent - power))  # 1..10
+    if mantissa >= 10:
+        mantissa, power = 1, power + 1
+    mantissa = max(mantissa, 1)
+    if -3 <= power <= 3:
+        return f"{mantissa * 10.0 ** power:.{max(0, -power)}f}"
+    ten = "10" + str(power).translate(_SUPERSCRIPT)
+    return ten if mantissa == 1 else f"{mantissa}·{ten}"
+
+
+class LossAxis(pg.AxisItem):
+    """An axis whose tick labels are the loss itself, on a log axis too, never scaled.
+
+    pyqtgraph's automatic SI prefix divides an axis's numbers by a power of 1000 when
+    they are large and says so in the label; on a log axis it did that to the exponents
+    (a range up to 1e35 read "loss (log scale) (x1e+27)" with the tick at 1 labelled
+    10⁻²⁷), and it raised 10 to the view's range, which overflows past 1e308.  Here the
+    scale is always 1, and log ticks are labelled by :func:`log_tick_text`.
+    """
+
+    def updateAutoSIPrefix(self) -> None:  # noqa: N802 (pyqtgraph's name)
+        self.autoSIPrefixScale = 1.0
+        self.labelUnitPrefix = ""
+        self._updateLabel()
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        return [log_tick_text(float(v)) for v in values]
+
+
+def lr_text(lr: float, lr_changes: list[tuple[int, float]] | tuple[tuple[int, float], ...] = ()) -> str:
+    """A run's learning rate: "1e-06", "1e-06 → 1e-07", or "1e-06 → … → 1e-08" after several changes."""
+    if not lr_changes:
+        return f"{lr:g}"
+    last = lr_changes[-1][1]
+    return f"{lr:g} → {last:g}" if len(lr_changes) == 1 else f"{lr:g} → … → {last:g}"
+
+
+def run_label(cfg: TrainConfig, lr_changes: list[tuple[int, float]] | tuple[tuple[int, float], ...] = ()) -> str:
+    """A run's automatic name (in the legend and the Runs table): what it trained, and its lr."""
+    return f"{cfg.style}, {cfg.optimizer}, lr {lr_text(cfg.lr, lr_changes)}"
 
 
 @dataclass
 class PlotRun:
-    """One run on the plot: its history, curve and lr-change markers."""
+    """One run on the plot: its history (losses and their steps), curve, lr changes and how it ended."""
 
     run_id: int
     config: TrainConfig
@@ -95,9 +162,13 @@ class PlotRun:
     y_bounds: tuple[float, float] | None = None
     visible: bool = True
     note: str = ""
-    reason: str = "running"
-    steps_per_s: float = 0.0
-    elapsed: float = 0.0
+    #: "running" while live, then one of persistence.OUTCOMES ("recorded": how it ended is not known).
+    outcome: str = "running"
+    diverged_step: int | None = None  # the step whose numbers became non-finite
+    steps_per_s: float = 0.0  # 0: not known
+    elapsed: float = 0.0  # seconds of training; 0: not known
+    #: The name is made from the configuration and lr changes (follows them), not given by hand.
+    auto_name: bool = True
 
 
 class LossPlot(QWidget):
@@ -109,6 +180,7 @@ class LossPlot(QWidget):
         super().__init__(parent)
         self.plot_widget = TimedPlotWidget(self)
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
+        self.plot_item.setAxisItems({"left": LossAxis("left")})
         self.plot_item.setLabel("bottom", self.tr("step"))
         self.plot_item.setLabel("left", self.tr("loss"))
         # No grid: pyqtgraph draws grid lines through the axes on every repaint,
@@ -121,6 +193,8 @@ class LossPlot(QWidget):
         self.plot_item.setDownsampling(auto=True, mode="peak")
         self.plot_item.setClipToView(True)
         self.plot_item.getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
+        self.plot_item.getViewBox().sigResized.connect(self._on_view_resized)
+        self._markers_dirty = False  # lr labels to lay out again at the next redraw
         self.plot_item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_hand)
         self._follow_view: tuple[float, float, float] | None = None  # (x max, y min, y max) last set
         self.log_y = True
@@ -154,11 +228,11 @@ class LossPlot(QWidget):
         self.timer.start()
 
     # -- runs ------------------------------------------------------------------
-    def begin_run(self, cfg: TrainConfig) -> PlotRun:
+    def begin_run(self, cfg: TrainConfig, colour: str | None = None) -> PlotRun:
         """Start a new current curve; the previous current run becomes an overlay."""
         if self.current is not None:
             self._fade(self.current)
-        colour = RUN_COLOURS[(self._next_id - 1) % len(RUN_COLOURS)]
+        colour = colour or self._free_colour()
         history = LossHistory()
         curve = self._make_curve(colour, width=2)
         run = PlotRun(self._next_id, cfg, history, curve, run_label(cfg), colour)
@@ -173,27 +247,68 @@ class LossPlot(QWidget):
         self.runsChanged.emit()
         return run
 
-    def add_recorded_run(self, cfg: TrainConfig, losses: np.ndarray, name: str | None = None,
-                         lr_changes: tuple[tuple[int, float], ...] = ()) -> PlotRun:
-        """Show a finished run (from an experiment file) as an overlay."""
+    def _free_colour(self) -> str:
+        """The next colour in turn, passing over those runs on the plot already have (while any is free)."""
+        used = {r.colour for r in self.runs}
+        first = (self._next_id - 1) % len(RUN_COLOURS)
+        turn = RUN_COLOURS[first:] + RUN_COLOURS[:first]
+        return next((c for c in turn if c not in used), turn[0])
+
+    def add_recorded(self, recorded: RecordedRun) -> PlotRun:
+        """Show a run read from an experiment file as an overlay, as it was when it was saved.
+
+        Its steps, note, lr changes, outcome, speed, duration and colour are kept, so that it
+        reads as it did and saving it again writes it unchanged.
+        """
         current = self.current
-        run = self.begin_run(cfg)
-        run.history = LossHistory.from_arrays(np.asarray(losses, dtype=np.float64))
-        if name:
-            self.rename_run(run, name)
-        for step, lr in lr_changes:
-            self.mark_lr_change(run, step, lr)
-        run.reason = "recorded"
+        run = self.begin_run(recorded.config, recorded.colour or None)
+        run.history = LossHistory.from_arrays(recorded.losses, recorded.steps)
+        changes = tuple(recorded.lr_changes)
+        for step, lr in changes:
+            self.mark_lr_change(run, step, lr, emit=False)
+        # A name the app made (with or without the lr changes) keeps following them.
+        run.auto_name = recorded.name in ("", run_label(recorded.config), run_label(recorded.config, changes))
+        run.name = run_label(recorded.config, changes) if run.auto_name else recorded.name
+        self._update_legend_text(run)
+        run.note = recorded.note
+        run.outcome = recorded.outcome if recorded.outcome in OUTCOMES else UNKNOWN_OUTCOME
+        run.diverged_step = recorded.diverged_step if run.outcome == "diverged" else None
+        run.steps_per_s, run.elapsed = recorded.steps_per_s, recorded.elapsed_s
         self._fade(run)
         self.current = current
         self._dirty = True
+        self.runsChanged.emit()  # begin_run said so while the run was still the current one
         return run
 
-    def end_run(self, reason: str, steps_per_s: float = 0.0, elapsed: float = 0.0) -> None:
-        """The current run ended: it stays as a fainter curve."""
+    def add_recorded_run(self, cfg: TrainConfig, losses: np.ndarray, name: str | None = None,
+                         lr_changes: tuple[tuple[int, float], ...] = ()) -> PlotRun:
+        """Show a finished run given by its losses alone (steps from 0, outcome not known)."""
+        losses = np.asarray(losses, dtype=np.float64)
+        return self.add_recorded(RecordedRun(name or "", cfg, np.arange(len(losses)), losses, tuple(lr_changes)))
+
+    def recorded_run(self, run: PlotRun) -> RecordedRun:
+        """``run`` as an experiment file keeps it (a run still going is saved as "recorded": not ended)."""
+        outcome = run.outcome if run.outcome in OUTCOMES else UNKNOWN_OUTCOME
+        return RecordedRun(run.name, run.config, run.history.steps.astype(np.int64), run.history.losses,
+                           tuple(run.lr_changes), run.note, outcome,
+                           run.diverged_step if outcome == "diverged" else None, run.colour,
+                           run.steps_per_s if outcome != UNKNOWN_OUTCOME else 0.0,
+                           run.elapsed if outcome != UNKNOWN_OUTCOME else 0.0)
+
+    def recorded_runs(self) -> tuple[RecordedRun, ...]:
+        """Every run with at least one step, as an experiment file keeps it."""
+        return tuple(self.recorded_run(run) for run in self.runs if len(run.history))
+
+    def end_run(self, reason: str, steps_per_s: float = 0.0, elapsed: float = 0.0,
+                diverged_step: int | None = None) -> None:
+        """The current run ended (``reason`` is the loop's: completed, stopped, diverged or error).
+
+        It stays as a fainter curve; ``diverged_step`` is the step a divergence was found at.
+        """
         if self.current is None:
             return
-        self.current.reason = reason
+        self.current.outcome = reason
+        self.current.diverged_step = diverged_step if reason == "diverged" else None
         self.current.steps_per_s = steps_per_s
         self.current.elapsed = elapsed
         self._fade(self.current)
@@ -218,6 +333,7 @@ class LossPlot(QWidget):
             self.runs.remove(run)
         if run is self.current:
             self.current = None
+        self._markers_dirty = True
         self.runsChanged.emit()
 
     def clear_runs(self) -> None:
@@ -226,11 +342,20 @@ class LossPlot(QWidget):
             self.remove_run(run)
 
     def rename_run(self, run: PlotRun, name: str) -> None:
+        """A name given by hand: it stays as given when the lr changes."""
         run.name = name
-        self.legend.removeItem(run.curve)
-        if run.visible:
-            self.legend.addItem(run.curve, name)
+        run.auto_name = False
+        self._update_legend_text(run)
         self.runsChanged.emit()
+
+    def _update_legend_text(self, run: PlotRun) -> None:
+        """Write the run's name into its legend entries, where they are (the order stays)."""
+        for curve, text in ((run.curve, run.name),
+                            (run.smooth_curve, self.tr("{0} (smoothed, EMA α={1:g})").format(run.name, self.smoothing))):
+            label = self.legend.getLabel(curve) if curve is not None else None
+            if label is not None and label.text != text:
+                label.setText(text)
+        self.legend.updateSize()
 
     def set_run_visible(self, run: PlotRun, visible: bool) -> None:
         run.visible = visible
@@ -242,6 +367,7 @@ class LossPlot(QWidget):
         self.legend.removeItem(run.curve)
         if visible:
             self.legend.addItem(run.curve, run.name)
+        self._markers_dirty = True
         self.runsChanged.emit()
 
     def _trim(self) -> None:
@@ -268,16 +394,67 @@ class LossPlot(QWidget):
         self.current.history.append(steps, losses)
         self._dirty = True
 
-    def mark_lr_change(self, run: PlotRun | None, step: int, lr: float) -> None:
+    def mark_lr_change(self, run: PlotRun | None, step: int, lr: float, emit: bool = True) -> None:
+        """A marker where the learning rate became ``lr``; an automatic name follows the change."""
         run = run or self.current
         if run is None:
             return
+        text = self.marker_text(lr)
         line = pg.InfiniteLine(pos=step, angle=90, movable=False,
                                pen=pg.mkPen(run.colour, width=1, style=pg.QtCore.Qt.PenStyle.DotLine),
-                               label=f"lr → {lr:g}", labelOpts={"position": 0.92, "color": run.colour})
+                               label=text, labelOpts={"position": MARKER_LABEL_LEVELS[0], "color": run.colour})
+        line.setToolTip(text)
+        line.label.setToolTip(text)
+        line.setVisible(run.visible)
         run.markers.append(line)
         run.lr_changes.append((int(step), float(lr)))
         self.plot_item.addItem(line, ignoreBounds=True)
+        self._markers_dirty = True
+        if run.auto_name:
+            run.name = run_label(run.config, run.lr_changes)
+            self._update_legend_text(run)
+            if emit:
+                self.runsChanged.emit()
+
+    @staticmethod
+    def marker_text(lr: float) -> str:
+        """The full label of an lr-change marker."""
+        return f"lr → {lr:g}"
+
+    def _layout_markers(self) -> None:
+        """Give each lr label a level where it overlaps no other, or shorten it when none is free.
+
+        Labels are centred on their line.  Going left to right, a label takes the highest
+        level whose last label ends (with a gap) before this one starts, at the view's
+        current scale; with every level taken it shows :data:`MARKER_LABEL_ELIDED`, at the
+        level that frees first, and keeps its full text in its tooltip.
+        """
+        self._markers_dirty = False
+        vb = self.plot_item.getViewBox()
+        (x0, x1), _ = vb.viewRange()
+        px_per_step = max(vb.width(), 1.0) / max(x1 - x0, 1e-300)
+        placed = sorted(((float(line.value()), line, lr) for run in self.runs if run.visible
+                         for line, (_, lr) in zip(run.markers, run.lr_changes, strict=True)),
+                        key=lambda item: item[0])
+        ends = [-math.inf] * len(MARKER_LABEL_LEVELS)  # right edge (px) of the last label at each level
+        for x, line, lr in placed:
+            label = line.label
+            metrics = QFontMetricsF(label.textItem.font())
+            full = self.marker_text(lr)
+            centre = (x - x0) * px_per_step
+            half = metrics.horizontalAdvance(full) / 2 + MARKER_LABEL_GAP_PX / 2
+            free = [i for i, end in enumerate(ends) if end <= centre - half]
+            if free:
+                level, text = free[0], full
+            else:
+                level = min(range(len(ends)), key=ends.__getitem__)
+                text = MARKER_LABEL_ELIDED
+                half = metrics.horizontalAdvance(text) / 2 + MARKER_LABEL_GAP_PX / 2
+            ends[level] = max(ends[level], centre + half)
+            if label.format != text:
+                label.setFormat(text)
+            if label.orthoPos != MARKER_LABEL_LEVELS[level]:
+                label.setPosition(MARKER_LABEL_LEVELS[level])
 
     # -- display options ---------------------------------------------------------
     def set_log_y(self, on: bool) -> None:
@@ -340,20 +517,22 @@ class LossPlot(QWidget):
         Following the data (x auto-range): all ``n`` steps, one bucket per
         pixel.  Zoomed or panned: the steps in view plus one view width either
         side (three buckets per pixel), drawn again only when the view leaves
-        that cover or zooms by more than 1.5x.
+        that cover or zooms by more than 1.5x.  The range is in step numbers
+        (a run read from a file may start after step 0).
         """
         vb = self.plot_item.getViewBox()
         px = max(MIN_BUCKETS, int(vb.width()))
+        first, end = run.history.first_step, run.history.end_step  # in steps, as the view's x
         if self.follow or n == 0:
-            want = (n, 0, n, float(n), px)
+            want = (n, first, end, float(n), px)
             return None if run.cover == want and run.drawn == n else want
         (x0, x1), _ = vb.viewRange()
         span = max(x1 - x0, 1.0)
         c = run.cover
         if (c is not None and run.drawn == n and c[0] == n and c[4] == px
-                and c[1] <= max(x0, 0.0) and min(x1, n) <= c[2] and c[3] / 1.5 <= span <= c[3] * 1.5):
+                and c[1] <= max(x0, first) and min(x1, end) <= c[2] and c[3] / 1.5 <= span <= c[3] * 1.5):
             return None
-        return (n, max(0, int(x0 - span)), min(n, int(x1 + span) + 1), span, 3 * px)
+        return (n, max(first, int(x0 - span)), min(end, int(x1 + span) + 1), span, 3 * px)
 
     def _update_smoothing(self, run: PlotRun) -> LossHistory:
         """Extend the run's EMA (of the values as drawn) to the end of its history."""
@@ -377,6 +556,8 @@ class LossPlot(QWidget):
             if not self.follow or self._follow_view is not None:  # "View all" was asked for: follow again
                 self.follow, self._follow_view, self._dirty = True, None, True
         if not self._dirty:
+            if self._markers_dirty:
+                self._layout_markers()
             return
         self._dirty = False
         started = time.perf_counter()
@@ -387,18 +568,22 @@ class LossPlot(QWidget):
             if want is None:
                 continue
             new_data = new_data or n != run.drawn
-            _, start, stop, _, buckets = want
+            _, first, end, _, buckets = want
+            start, stop = run.history.index_range(first, end)
             x, y = run.history.decimated(start, stop, buckets)
             y = log10_f32(y) if self.log_y else y
-            run.curve.setData(x, y)
-            finite = y[np.isfinite(y)]
+            run.curve.setData(run.history.step_numbers(x), y)
+            finite = y[np.isfinite(y)]  # an inf or NaN loss must not stretch the view
             run.y_bounds = (float(finite.min()), float(finite.max())) if len(finite) else None
             if run.smooth_curve is not None:
-                run.smooth_curve.setData(*self._update_smoothing(run).decimated(start, stop, buckets))
+                sx, sy = self._update_smoothing(run).decimated(start, stop, buckets)
+                run.smooth_curve.setData(run.history.step_numbers(sx), sy)
             run.drawn = n
             run.cover = want
         if self.follow and (new_data or self._follow_view is None):
             self._fit_view()
+        if self._markers_dirty:
+            self._layout_markers()
         # Redraw no more often than the budget allows (and never above REDRAW_HZ).
         interval = self.pacer.frame_done(time.perf_counter() - started)
         if abs(interval - self.timer.interval()) > 5:
@@ -409,7 +594,7 @@ class LossPlot(QWidget):
         shown = [r for r in self.runs if r.visible and len(r.history)]
         if not shown:
             return
-        last = max(len(r.history) for r in shown) - 1
+        last = max(r.history.end_step for r in shown) - 1
         total = max(r.config.steps for r in shown) - 1
         nice = _nice_ceil(max(last, 1) * 1.02)
         x_max = float(min(nice, total) if total > last else nice)  # a run ends at its last step
@@ -442,8 +627,13 @@ class LossPlot(QWidget):
     @Slot(object, object)
     def _on_x_range_changed(self, _vb: object, _range: object) -> None:
         """The view moved (by hand or "View all"): the curves may need other steps or another level."""
+        self._markers_dirty = True  # labels that fitted side by side may not now, or the reverse
         if not self.follow or any(self.plot_item.getViewBox().autoRangeEnabled()):
             self._dirty = True
+
+    @Slot(object)
+    def _on_view_resized(self, _vb: object) -> None:
+        self._markers_dirty = True
 
     @Slot(object)
     def _on_mouse_moved(self, event: tuple) -> None:
@@ -461,8 +651,9 @@ class LossPlot(QWidget):
         run = self.current or (self.runs[-1] if self.runs else None)
         if run is None or len(run.history) == 0:
             return ""
-        step = int(min(max(round(x), 0), len(run.history) - 1))
-        loss = float(run.history.losses[step])
+        index = run.history.nearest_index(x)
+        step = int(run.history.steps[index])
+        loss = float(run.history.losses[index])
         y = float(log10_f32(np.array([loss]))[0]) if self.log_y else loss
         self._vline.setPos(step)
         self._hline.setPos(y if np.isfinite(y) else 0.0)

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .loss_plot import LossPlot, PlotRun
+from ..core.persistence import UNKNOWN_OUTCOME
+from .loss_plot import LossPlot, PlotRun, lr_text
 
 # Marked for lupdate, translated in RunHistoryPanel by self.tr (its context, hence the literal).
 COLUMNS = [
@@ -31,6 +32,7 @@ COLUMNS = [
     QT_TRANSLATE_NOOP("RunHistoryPanel", "duration"),
     QT_TRANSLATE_NOOP("RunHistoryPanel", "result"),
 ]
+RESULT_COLUMN = len(COLUMNS) - 1
 
 
 def _fmt_loss(v: float | None) -> str:
@@ -68,25 +70,32 @@ class RunHistoryPanel(QWidget):
         plot.runsChanged.connect(self.refresh)
         self.refresh()
 
+    def outcome_text(self, run: PlotRun) -> str:
+        """How ``run`` ended, in words: "completed", "diverged at step 12", ... ("running" while live)."""
+        if run is self.plot.current:
+            return self.tr("running")
+        if run.outcome == "diverged" and run.diverged_step is not None:
+            return self.tr("diverged at step {0}").format(run.diverged_step)
+        words = {"completed": self.tr("completed"), "stopped": self.tr("stopped"),
+                 "diverged": self.tr("diverged"), "error": self.tr("failed"), "recorded": self.tr("recorded"),
+                 "running": self.tr("running"), "paused": self.tr("paused")}
+        return words.get(run.outcome, run.outcome)
+
     @Slot()
     def refresh(self) -> None:
         """Rebuild the table from the plot's runs (at most a few dozen rows)."""
         self._updating = True
         runs = list(self.plot.runs)
-        reasons = {"completed": self.tr("completed"), "stopped": self.tr("stopped"),
-                   "diverged": self.tr("diverged"), "error": self.tr("failed"), "recorded": self.tr("recorded"),
-                   "running": self.tr("running"), "paused": self.tr("paused")}
         self._rows = runs
         self.table.setRowCount(len(runs))
         for row, run in enumerate(runs):
             cfg = run.config
-            running = run is self.plot.current
             values = [
-                run.name, cfg.style, cfg.optimizer, f"{cfg.lr:g}", f"{len(run.history):,}",
+                run.name, cfg.style, cfg.optimizer, lr_text(cfg.lr, run.lr_changes), f"{len(run.history):,}",
                 _fmt_loss(run.history.last),
                 f"{run.steps_per_s:,.0f}" if run.steps_per_s else "–",
                 f"{run.elapsed:.1f} s" if run.elapsed else "–",
-                self.tr("running") if running else reasons.get(run.reason, run.reason),
+                self.outcome_text(run),
             ]
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
@@ -95,6 +104,8 @@ class RunHistoryPanel(QWidget):
                     flags |= Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable
                     item.setCheckState(Qt.CheckState.Checked if run.visible else Qt.CheckState.Unchecked)
                     item.setForeground(QColor(run.colour))
+                elif col == RESULT_COLUMN and run.outcome == UNKNOWN_OUTCOME and run is not self.plot.current:
+                    item.setToolTip(self.tr("How this run ended was not saved with it."))
                 item.setFlags(flags)
                 self.table.setItem(row, col, item)
         self._updating = False
