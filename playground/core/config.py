@@ -41,6 +41,26 @@ STYLE_DEFAULTS: dict[str, tuple[str, float, bool]] = {
     "module": ("adam", 1e-4, False),
 }
 
+#: Learning rates that train each optimizer well at the lesson's sizes with the summed
+#: loss, per weight initialisation: the raw styles draw their weights with randn (large),
+#: the nn styles take nn.Linear's default (small).  Measured: 300 steps at each power of
+#: ten, the loss falling at least a thousandfold without diverging; the lesson's own
+#: values where it has them.
+LESSON_LR: dict[str, dict[str, float]] = {
+    "randn": {"sgd-manual": 1e-6, "sgd": 1e-6, "momentum": 1e-7, "adam": 1e-2, "adamw": 1e-2,
+              "rmsprop": 1e-3, "adagrad": 1e-1},
+    "linear": {"sgd-manual": 1e-4, "sgd": 1e-4, "momentum": 1e-5, "adam": 1e-4, "adamw": 1e-4,
+               "rmsprop": 1e-4, "adagrad": 1e-3},
+}
+#: Optimizers whose step grows with the gradient (the summed loss's size matters to them).
+PLAIN_STEP = ("sgd-manual", "sgd", "momentum")
+#: How far below the recommended lr the loss barely moves (module + Adam at 1e-6: the
+#: loss at 0.9 of its start after 300 steps), and how far above it a run blows up: plain
+#: gradient steps diverged at 10 times the lesson's lr, Adam and its kin still trained at
+#: 1000 times.
+LR_LOW_FACTOR = 30.0
+LR_HIGH_FACTOR = {"plain": 8.0, "adaptive": 1000.0}
+
 #: Upper bound of each size field; the memory guard applies on top of it.
 MAX_SIZE = 1 << 20
 MAX_STEPS = 1 << 40
@@ -284,6 +304,32 @@ class TrainConfig:
         except (json.JSONDecodeError, UnicodeDecodeError, TypeError) as exc:
             raise ConfigError("config", f"is not valid JSON ({exc})") from None
         return cls.from_dict(data)
+
+
+def recommended_lr(cfg: TrainConfig) -> float:
+    """A learning rate that trains ``cfg``'s style and optimizer: the lesson's where it has one.
+
+    Plain gradient steps grow with the summed loss, which adds N x D_out terms (640 in
+    the lesson): the value is scaled by 640 / (N x D_out), or by 640 for the mean loss.
+    Adam and its kin normalise the step and take the table's value as it is.
+    """
+    d_opt, d_lr, _ = STYLE_DEFAULTS[cfg.style]
+    init = "randn" if cfg.style in ("numpy", "tensors") else "linear"
+    base = d_lr if cfg.optimizer == d_opt else LESSON_LR[init][cfg.optimizer]
+    if cfg.optimizer not in PLAIN_STEP:
+        return base
+    scale = 640.0 if cfg.loss == "mean" else 640.0 / (cfg.N * cfg.D_out)
+    return float(f"{base * scale:.2g}")
+
+
+def lr_advice(cfg: TrainConfig) -> tuple[str, float] | None:
+    """("low" or "high", the recommended lr) when ``cfg.lr`` is far from any value that trains."""
+    rec = recommended_lr(cfg)
+    if cfg.lr < rec / LR_LOW_FACTOR:
+        return "low", rec
+    if cfg.lr >= rec * LR_HIGH_FACTOR["plain" if cfg.optimizer in PLAIN_STEP else "adaptive"]:
+        return "high", rec
+    return None
 
 
 def parse_lr(text: str) -> float:

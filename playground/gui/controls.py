@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -42,6 +43,8 @@ class ControlPanel(QWidget):
         super().__init__(parent)
         self._config = config or TrainConfig()
         self._lr_user_set = False
+        #: A style switch kept a typed lr: the advice offers the new style's lesson lr.
+        self._offer_lesson_lr = False
         self._optimizer_user_set = False
         self._bias_user_set = False
         self._devices = devices or [("cpu", "CPU")]
@@ -88,12 +91,31 @@ class ControlPanel(QWidget):
         )
         form.addRow(self.tr("Style"), self.style)
 
-        self.lr = LogFloatSlider(*LR_RANGE, self._config.lr, self)
+        self.lr = LogFloatSlider(*LR_RANGE, self._config.lr, self, stacked=True)
         self.lr.setToolTip(self.tr("Learning rate: how big a step each update takes. Drag while "
-                                   "training to see the curve bend; type an exact value in the box."))
+                                   "training to see the curve bend; type an exact value such as 3e-6 in "
+                                   "the box; the arrow keys step by x10^(1/4), Page Up/Down by x10."))
+        self.lr.setAccessibleName(self.tr("Learning rate"))
+        self.lr.edit.setAccessibleName(self.tr("Learning rate"))
+        self.lr.slider.setAccessibleName(self.tr("Learning rate slider"))
         self.lr.valueChanged.connect(self._on_lr_changed)
         self.lr.invalidText.connect(self._show_error)
-        form.addRow(self.tr("Learning rate"), self.lr)
+        self.lesson_lr_button = QPushButton(self.tr("Lesson lr"), self)
+        self.lesson_lr_button.setAccessibleName(self.tr("Lesson lr"))
+        self.lesson_lr_button.setToolTip(self.tr("Set the learning rate this style and optimizer train with "
+                                                 "(the lesson's own where it has one)."))
+        self.lesson_lr_button.clicked.connect(self.use_lesson_lr)
+        self.lr.top_row.addWidget(self.lesson_lr_button)
+        self.lr.top_row.addStretch(1)
+        form.addRow(QLabel(self.tr("Learning rate"), self))
+        form.addRow(self.lr)
+        self.lr_advice = QLabel(self)
+        self.lr_advice.setObjectName("lrAdvice")
+        self.lr_advice.setAccessibleName(self.tr("Learning rate advice"))
+        self.lr_advice.setWordWrap(True)
+        self.lr_advice.setStyleSheet("color: #8a4b00;")
+        self.lr_advice.hide()
+        form.addRow(self.lr_advice)
 
         self.optimizer = self._combo(
             [(o, o) for o in C.OPTIMIZERS],
@@ -248,9 +270,20 @@ class ControlPanel(QWidget):
         self._update_enabled()
         self._validate()
 
+    @Slot()
+    def use_lesson_lr(self) -> None:
+        """Set the learning rate that trains the current style and optimizer."""
+        try:
+            cfg = self.config()
+        except ConfigError:
+            cfg = self._config
+        self.lr.setValue(C.recommended_lr(cfg))
+        self._lr_user_set = False
+
     @Slot(float)
     def _on_lr_changed(self, lr: float) -> None:
         self._lr_user_set = True
+        self._offer_lesson_lr = False
         self._validate()
         if not self.message.isVisible():
             self.lrChanged.emit(lr)
@@ -273,6 +306,8 @@ class ControlPanel(QWidget):
                 _select(self.optimizer, d_opt)
             if not self._lr_user_set:
                 self.lr.setValue(d_lr)
+            else:
+                self._offer_lesson_lr = True
             if not self._bias_user_set:
                 self.bias.setChecked(d_bias)
             if self.mistake.currentData() not in C.allowed_mistakes(style, self.optimizer.currentData()):
@@ -319,9 +354,28 @@ class ControlPanel(QWidget):
             self.configInvalid.emit(str(exc))
             return
         self.message.hide()
+        self._show_lr_advice(cfg)
         if cfg != self._config:
             self._config = cfg
             self.configChanged.emit(cfg)
+
+    def _show_lr_advice(self, cfg: TrainConfig) -> None:
+        """Warn when the lr is far from any value that trains; offer the lesson's after a style switch."""
+        advice = C.lr_advice(cfg)
+        rec = C.recommended_lr(cfg)
+        if advice is not None and advice[0] == "low":
+            text = self.tr("lr = {0:g} is far below what {1} trains with here (about {2:g}): the loss will "
+                           "barely move. Press Lesson lr to use {2:g}.").format(cfg.lr, cfg.optimizer, rec)
+        elif advice is not None:
+            text = self.tr("lr = {0:g} is far above what {1} trains with here (about {2:g}): the run will "
+                           "likely diverge. Press Lesson lr to use {2:g}.").format(cfg.lr, cfg.optimizer, rec)
+        elif self._offer_lesson_lr and cfg.lr != rec:
+            text = self.tr("You kept lr = {0:g}; this style's lesson trains with {1:g} (Lesson lr).").format(
+                cfg.lr, rec)
+        else:
+            text = ""
+        self.lr_advice.setText(text)
+        self.lr_advice.setVisible(bool(text))
 
     @Slot(str)
     def _show_error(self, text: str) -> None:

@@ -11,22 +11,27 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QSpinBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QSpinBox, QVBoxLayout, QWidget
 
 _TICKS = 1000
+#: The learning-rate slider: 40 positions a decade, an arrow key moves a quarter decade
+#: (x 10^(1/4)) and Page Up/Down a whole one; at 1 px a position, 40 px a decade.
+TICKS_PER_DECADE = 40
+QUARTER_DECADE = TICKS_PER_DECADE // 4
 
 
 class _LogMap:
-    def __init__(self, lo: float, hi: float) -> None:
+    def __init__(self, lo: float, hi: float, ticks: int = _TICKS) -> None:
         self.lo, self.hi = math.log10(lo), math.log10(hi)
+        self.ticks = ticks
 
     def to_pos(self, value: float) -> int:
         value = max(value, 10**self.lo)
         frac = (math.log10(value) - self.lo) / (self.hi - self.lo)
-        return round(min(max(frac, 0.0), 1.0) * _TICKS)
+        return round(min(max(frac, 0.0), 1.0) * self.ticks)
 
     def to_value(self, pos: int) -> float:
-        return 10 ** (self.lo + (self.hi - self.lo) * pos / _TICKS)
+        return 10 ** (self.lo + (self.hi - self.lo) * pos / self.ticks)
 
 
 class LogFloatSlider(QWidget):
@@ -39,19 +44,37 @@ class LogFloatSlider(QWidget):
     valueChanged = Signal(float)
     invalidText = Signal(str)
 
-    def __init__(self, lo: float, hi: float, value: float, parent: QWidget | None = None) -> None:
+    def __init__(self, lo: float, hi: float, value: float, parent: QWidget | None = None,
+                 stacked: bool = False) -> None:
+        """``stacked``: the text box (and :attr:`top_row`, for a button beside it) above a
+        slider of the whole width, at least 40 px a decade; else the two side by side."""
         super().__init__(parent)
-        self._map = _LogMap(lo, hi)
+        decades = math.log10(hi) - math.log10(lo)
+        ticks = max(1, round(decades * TICKS_PER_DECADE))
+        self._map = _LogMap(lo, hi, ticks)
         self._lo, self._hi = lo, hi
         self._value = value
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
-        self.slider.setRange(0, _TICKS)
+        self.slider.setRange(0, ticks)
+        self.slider.setSingleStep(QUARTER_DECADE)
+        self.slider.setPageStep(TICKS_PER_DECADE)
         self.edit = QLineEdit(self)
         self.edit.setMaximumWidth(90)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.edit)
+        if stacked:
+            self.slider.setMinimumWidth(ticks)
+            self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+            self.slider.setTickInterval(TICKS_PER_DECADE)
+            layout = QVBoxLayout(self)
+            layout.setContentsMargins(0, 0, 0, 0)
+            self.top_row = QHBoxLayout()
+            self.top_row.addWidget(self.edit)
+            layout.addLayout(self.top_row)
+            layout.addWidget(self.slider)
+        else:
+            layout = QHBoxLayout(self)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(self.slider, 1)
+            layout.addWidget(self.edit)
         self.slider.valueChanged.connect(self._on_slider_moved)
         self.edit.editingFinished.connect(self._on_edit_finished)
         self._show(value)
