@@ -164,7 +164,7 @@ def test_restart_with_lr_over_10_offered_after_a_divergence_runs(window, qtbot):
     w = window(TrainConfig(**SMALL, lr=1.0, steps=300))
     w.start_or_resume()
     wait_state(qtbot, w, FINISHED)
-    button = next(b for b in w.banner.findChildren(QPushButton) if "lr / 10" in b.text())
+    button = next(b for b in w.banner.findChildren(QPushButton) if "Restart with lr = 0.1" in b.text())
     button.click()
     qtbot.waitUntil(lambda: w.controller.config is not None and w.controller.config.lr == 0.1, timeout=5000)
     wait_state(qtbot, w, FINISHED)

@@ -190,7 +190,7 @@ def rebuild_window(old: QMainWindow) -> QMainWindow:
         old.close()  # stops any run and saves the settings (window geometry included)
         new = type(old)(old.settings)
         for run in experiment.runs:
-            new.plot.add_recorded_run(run.config, run.losses, run.name, run.lr_changes)
+            new.plot.add_recorded(run)
         new.show()
     finally:
         app.setQuitOnLastWindowClosed(quit_on_last)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.config import ConfigError, TrainConfig, available_devices
+from ..core.diagnosis import Diagnosis
 from ..core.loop import Batch
 from ..core.persistence import (
     Experiment,
@@ -36,6 +37,7 @@ from ..core.persistence import (
     load_experiment,
     save_experiment,
 )
+from . import diagnosis_text
 from .autograd_lab import AutogradLab
 from .code_view import CodeView
 from .controller import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
@@ -124,7 +126,10 @@ class MainWindow(QMainWindow):
 
     # -- layout ----------------------------------------------------------------
     def _build_ui(self) -> None:
-        scroll = QScrollArea(self)
+        # The controls belong to the Training tab: the other tabs (lab, runs, code) get
+        # the whole width, and no signal has to show or hide the panel.
+        self.controls_scroll = scroll = QScrollArea(self)
+        scroll.setAccessibleName(self.tr("Controls"))
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.controls)
         scroll.setMinimumWidth(310)
@@ -139,10 +144,19 @@ class MainWindow(QMainWindow):
         self.training_splitter.setStretchFactor(0, 3)
         self.training_splitter.setStretchFactor(1, 2)
         self.training_splitter.setSizes([540, 520])
-        t_layout = QVBoxLayout(self.training_tab)
+        training_right = QWidget(self.training_tab)
+        t_layout = QVBoxLayout(training_right)
         t_layout.setContentsMargins(0, 0, 0, 0)
         t_layout.addWidget(self.banner)
         t_layout.addWidget(self.training_splitter, 1)
+        self.controls_splitter = QSplitter(Qt.Orientation.Horizontal, self.training_tab)
+        self.controls_splitter.addWidget(scroll)
+        self.controls_splitter.addWidget(training_right)
+        self.controls_splitter.setStretchFactor(1, 1)
+        self.controls_splitter.setSizes([320, 960])
+        tab_layout = QVBoxLayout(self.training_tab)
+        tab_layout.setContentsMargins(0, 0, 0, 0)
+        tab_layout.addWidget(self.controls_splitter)
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.training_tab, self.tr("Training"))
@@ -153,12 +167,7 @@ class MainWindow(QMainWindow):
         self.code_view = CodeView(parent=self, config=self.controls.last_valid_config())
         self.tabs.addTab(self.code_view, self.tr("Code"))
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(scroll)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([320, 1100])
-        self.setCentralWidget(splitter)
+        self.setCentralWidget(self.tabs)
 
         sb = self.statusBar()
         self.status_labels: dict[str, QLabel] = {}
@@ -347,17 +356,43 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_run_ended(self, batch: Batch) -> None:
         self.plot.redraw()
-        self.plot.end_run(batch.reason, batch.steps_per_s, batch.elapsed)
+        self.plot.end_run(batch.reason, batch.steps_per_s, batch.elapsed,
+                          batch.divergence.step if batch.divergence is not None else None)
         if batch.divergence is not None:
             cfg = self.controller.config
             lr = self.controller.trainer.lr if self.controller.trainer else (cfg.lr if cfg else 0.0)
             self.inspector.show_divergence(batch.divergence, lr, cfg.loss if cfg else "sum")
-            text = self.tr("The run diverged at step {0}. Usually the learning rate is too high for this loss: "
-                           "try it ten times smaller.").format(batch.divergence.step)
-            self.banner.show_message(text, "error", [(self.tr("Restart with lr / 10"),
-                                                      lambda: self.restart_with_lr(lr / 10))])
+            text = self.tr("The run diverged at step {0}.").format(batch.divergence.step)
+            self.banner.show_message(self._with_cause(text, batch.diagnosis), "error",
+                                     self._remedies(batch.diagnosis, lr))
         elif batch.error is not None:
-            self.banner.show_message(self.tr("The run stopped with an error: {0}").format(batch.error), "error")
+            text = self.tr("The run stopped with an error: {0}").format(batch.error)
+            self.banner.show_message(self._with_cause(text, batch.diagnosis), "error",
+                                     self._remedies(batch.diagnosis, None))
+
+    @staticmethod
+    def _with_cause(text: str, diagnosis: Diagnosis | None) -> str:
+        """The banner's line: what happened, then the cause that fits and what to try."""
+        if diagnosis is None:
+            return text
+        return f"{text} {diagnosis_text.title(diagnosis)}. {diagnosis_text.hint(diagnosis)}"
+
+    def _remedies(self, diagnosis: Diagnosis | None, lr: float | None) -> list[tuple[str, object]]:
+        """The banner's buttons: the cure the diagnosis names (a mistake off, or a smaller lr)."""
+        if diagnosis is not None and diagnosis.cause in ("accumulating-gradients", "update-outside-no-grad"):
+            return [(self.tr("Switch the mistake off and restart"), self.restart_without_mistake)]
+        restart = diagnosis.restart_lr if diagnosis is not None else (lr / 10 if lr else None)
+        if restart is None:
+            return []
+        return [(self.tr("Restart with lr = {0:g}").format(restart), lambda: self.restart_with_lr(restart))]
+
+    @Slot()
+    def restart_without_mistake(self) -> None:
+        """Start again with the same settings and no classic mistake switched on."""
+        index = self.controls.mistake.findData("none")
+        self.controls.mistake.setCurrentIndex(index)
+        self.start_new()
+        self.tabs.setCurrentWidget(self.training_tab)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
@@ -491,12 +526,7 @@ class MainWindow(QMainWindow):
 
     # -- experiments -----------------------------------------------------------
     def current_experiment(self) -> Experiment:
-        runs = tuple(
-            RecordedRun(run.name, run.config, run.history.steps.astype("int64"), run.history.losses,
-                        tuple(run.lr_changes), run.note)
-            for run in self.plot.runs
-            if len(run.history)
-        )
+        runs: tuple[RecordedRun, ...] = self.plot.recorded_runs()  # with outcome, speed, colour
         return Experiment(self.controls.last_valid_config(), runs)
 
     def save_experiment(self, path: str) -> bool:
@@ -521,7 +551,7 @@ class MainWindow(QMainWindow):
         self.controls.set_config(exp.config)
         self.controls.reset_user_choices()
         for run in exp.runs:
-            self.plot.add_recorded_run(run.config, run.losses, run.name, run.lr_changes)
+            self.plot.add_recorded(run)
         self.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
         return True
 
