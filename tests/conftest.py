@@ -39,3 +39,23 @@ def _no_thread_left_running():
     pool = QThreadPool.globalInstance()
     finished = pool.waitForDone(5000)
     assert finished and pool.activeThreadCount() == 0, "a test left a worker thread running"
+
+
+@pytest.fixture(autouse=True)
+def _full_speed_unless_paced(request, monkeypatch):
+    """Windows train at full speed in tests, unless a test is about the pace (``@pytest.mark.paced``).
+
+    The app's default pace (100 steps a second) is for a student's eye; a test of what a
+    run computes would only wait for it.
+    """
+    if request.node.get_closest_marker("paced"):
+        return
+    from playground.gui import settings as settings_module
+
+    original = settings_module.Settings.__init__
+
+    def init(self, *args, **kwargs):
+        kwargs.setdefault("speed", 0.0)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(settings_module.Settings, "__init__", init)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .config import STYLE_LABELS, TrainConfig
+from .config import MAX_STEPS, STYLE_LABELS, TrainConfig
 
 INDENT = "    "
 #: Comments are wrapped to this width, indentation included.
@@ -118,7 +118,7 @@ def _header(s: _Script, cfg: TrainConfig) -> None:
         f'# Backprop Playground, style "{STYLE_LABELS[cfg.style]}": the lesson\'s two-layer network.',
         "#",
         "# The script equivalent to the app's configuration:",
-        f"#   style {cfg.style}, optimizer {cfg.optimizer}, lr {cfg.lr!r}, {cfg.steps} steps, seed {cfg.seed},",
+        f"#   style {cfg.style}, optimizer {cfg.optimizer}, lr {cfg.lr!r}, {_steps_words(cfg)}, seed {cfg.seed},",
         f"#   N={cfg.N}, D_in={cfg.D_in}, H={cfg.H}, D_out={cfg.D_out}, {cfg.dtype}, loss {cfg.loss},",
         f"#   activation {cfg.activation}, bias {bias}, device {cfg.device}, mistake {cfg.mistake}.",
         "#",
@@ -129,6 +129,8 @@ def _header(s: _Script, cfg: TrainConfig) -> None:
 
 
 def _imports_and_data(s: _Script, cfg: TrainConfig) -> None:
+    if cfg.steps >= MAX_STEPS:
+        s.add("import itertools")
     if cfg.style == "numpy":
         s.add("import numpy as np")
     s.add("import torch", "")
@@ -176,7 +178,10 @@ def _imports_and_data(s: _Script, cfg: TrainConfig) -> None:
 
 
 def _loop_head(s: _Script, cfg: TrainConfig) -> None:
-    s.add(f"for it in range({cfg.steps}):")
+    if cfg.steps >= MAX_STEPS:  # "until paused" in the app: here, until Ctrl+C
+        s.add("for it in itertools.count():  # until you stop it (Ctrl+C)")
+    else:
+        s.add(f"for it in range({cfg.steps}):")
     s.level += 1
 
 
@@ -453,3 +458,7 @@ def generate_script(cfg: TrainConfig) -> str:
     else:
         _model_body(s, cfg)
     return s.text()
+
+
+def _steps_words(cfg: TrainConfig) -> str:
+    return "until stopped" if cfg.steps >= MAX_STEPS else f"{cfg.steps} steps"

@@ -58,6 +58,18 @@ class SetLR:
 
 
 @dataclass(frozen=True)
+class SetPace:
+    """Command: train at most ``steps_per_s`` steps a second from now on (None: full speed)."""
+
+    steps_per_s: float | None
+
+
+#: At this pace or slower every step gets its gradient statistics, so the inspector
+#: follows each step a student watches.
+STATS_EVERY_STEP_PACE = 10.0
+
+
+@dataclass(frozen=True)
 class Stop:
     """Command: end the run after the current step."""
 
@@ -139,7 +151,8 @@ class _Pending:
 class Trainer:
     """One training run: data, model, optimizer, progress and the command queue."""
 
-    def __init__(self, config: TrainConfig, runner: Runner | None = None, fast: bool = False) -> None:
+    def __init__(self, config: TrainConfig, runner: Runner | None = None, fast: bool = False,
+                 pace: float | None = None) -> None:
         self.config = config
         # Before the model is built: the same count for every run of this configuration.
         set_threads(config.threads)
@@ -159,6 +172,11 @@ class Trainer:
         self._stats_time = -math.inf
         self._commands: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._stop = threading.Event()
+        #: Set by every command, so a paced wait between steps ends at once.
+        self._wake = threading.Event()
+        #: Steps a second (None: as fast as the device goes), and when the next step is due.
+        self.pace: float | None = _valid_pace(pace)
+        self._due = 0.0
         # Evidence for a diagnosis: at each step whose gradient norms are sampled, the loss and
         # the total gradient norm (about 1,000 entries in a million steps).
         self._ev_steps: list[int] = []
@@ -170,10 +188,17 @@ class Trainer:
         """Apply ``lr`` from the next step on; ignored unless finite and > 0."""
         if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0:
             self._commands.put(SetLR(float(lr)))
+            self._wake.set()
+
+    def set_pace(self, steps_per_s: float | None) -> None:
+        """Train at most ``steps_per_s`` steps a second from the next step on (None: full speed)."""
+        self._commands.put(SetPace(_valid_pace(steps_per_s)))
+        self._wake.set()
 
     def request_stop(self) -> None:
         """End the run after the step in progress."""
         self._stop.set()
+        self._wake.set()
 
     def _take_commands(self, pending: _Pending, extra: Any = None) -> None:
         items = [extra] if extra is not None else []
@@ -184,6 +209,9 @@ class Trainer:
                 self.lr = cmd.lr
                 self.runner.set_lr(cmd.lr)
                 pending.lr_changes.append((self.step, cmd.lr))
+            elif isinstance(cmd, SetPace) and cmd.steps_per_s != self.pace:
+                self.pace = cmd.steps_per_s
+                self._due = time.perf_counter()  # the new pace counts from now
             elif isinstance(cmd, Stop):
                 pending.stop = True
         if self._stop.is_set():
@@ -212,6 +240,7 @@ class Trainer:
         total = self.config.steps
         end = total if max_steps is None else min(total, self.step + max(0, max_steps))
         runner = self.runner
+        self._due = time.perf_counter()  # a paced run (or one resumed) starts at once
         sent: Any = None
         while not self.ended:
             pending = _Pending()
@@ -257,6 +286,8 @@ class Trainer:
                     self._take_commands(pending)
                     if pending.stop:
                         break
+                if self.pace is not None and not self._wait_for_due(deadline, bool(losses), pending):
+                    break
                 now = time.perf_counter()
                 final = s + 1 >= end
                 last = final or len(losses) + 1 >= MAX_BATCH_STEPS or now >= deadline
@@ -264,6 +295,7 @@ class Trainer:
                     final
                     or (stats_every is not None and stats_every > 0 and s % stats_every == 0)
                     or (stats_seconds is not None and now - self._stats_time >= stats_seconds)
+                    or (self.pace is not None and self.pace <= STATS_EVERY_STEP_PACE)
                 )
                 loss = runner.forward_backward()
                 if norm_sampled(s):
@@ -275,6 +307,11 @@ class Trainer:
                 runner.update()
                 losses.append(loss)
                 self.step = s + 1
+                if self.pace is not None:
+                    interval = 1.0 / self.pace
+                    # The next step is due one interval on; a machine slower than the pace
+                    # falls at most one interval behind, so it never catches up in a burst.
+                    self._due = max(self._due + interval, time.perf_counter() - interval)
                 if want:
                     self._stats_time = now
                     after = dict(runner.named_params())
@@ -313,6 +350,26 @@ class Trainer:
         else:
             reason = "running"
         return self._batch(loss_arr, stats, pending, reason=reason, start=start_step, norms=sampled)
+
+    def _wait_for_due(self, deadline: float, have_steps: bool, pending: _Pending) -> bool:
+        """Sleep until the next step is due at the pace; False to end the batch first.
+
+        A batch that already holds steps is handed over before a wait that would pass its
+        deadline, so the window shows a step as soon as it is done, not a wait later.
+        Commands (stop, a new pace or lr) end the wait at once.
+        """
+        while self.pace is not None:
+            wait = self._due - time.perf_counter()
+            if wait <= 0:
+                return True
+            if have_steps and time.perf_counter() + wait > deadline:
+                return False
+            self._wake.wait(wait)
+            self._wake.clear()
+            self._take_commands(pending)
+            if pending.stop:
+                return False
+        return True
 
     def _keep_evidence(self, steps: np.ndarray, losses: np.ndarray, norms: np.ndarray) -> None:
         if len(steps) == 0:
@@ -432,6 +489,14 @@ class Trainer:
             diagnosis=diagnosis,
             **extra,
         )
+
+
+def _valid_pace(steps_per_s: float | None) -> float | None:
+    """A positive, finite pace, else None (full speed)."""
+    if isinstance(steps_per_s, (int, float)) and not isinstance(steps_per_s, bool):
+        if math.isfinite(steps_per_s) and steps_per_s > 0:
+            return float(steps_per_s)
+    return None
 
 
 def train(config: TrainConfig, **kwargs: Any) -> tuple[np.ndarray, Batch]:

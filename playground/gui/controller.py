@@ -44,6 +44,8 @@ class TrainingController(QObject):
         self._worker: GeneratorWorker | None = None
         self._after_worker: Callable[[], None] | None = None
         self.batch_seconds = 0.05
+        #: Steps a second the runs train at (None: full speed); see :meth:`set_pace`.
+        self.pace: float | None = None
 
     # -- queries ---------------------------------------------------------------
     @property
@@ -68,7 +70,7 @@ class TrainingController(QObject):
         if self.trainer is not None and not self.trainer.ended:
             self._finish_paused_run("stopped")
         try:
-            self.trainer = Trainer(cfg)
+            self.trainer = Trainer(cfg, pace=self.pace)
         except ConfigError as exc:
             self.failed.emit(str(exc))
             return False
@@ -143,6 +145,13 @@ class TrainingController(QObject):
         """New learning rate from the next step on, without resetting the model."""
         if self.trainer is not None and not self.trainer.ended:
             self.trainer.set_lr(lr)
+
+    def set_pace(self, steps_per_s: float | None) -> None:
+        """Train at most ``steps_per_s`` steps a second (None: full speed), the current run
+        from its next step on: the worker sleeps between steps, it never slows full speed."""
+        self.pace = steps_per_s
+        if self.trainer is not None and not self.trainer.ended:
+            self.trainer.set_pace(steps_per_s)
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
         """Stop any worker and wait for it; True when no worker is left."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -143,7 +144,17 @@ class ControlPanel(QWidget):
         self.steps.setKeyboardTracking(False)
         self.steps.setToolTip(self.tr("How many training steps the run takes. The lesson runs 500."))
         self.steps.valueChanged.connect(self._on_any_changed)
-        form.addRow(self.tr("Steps"), self.steps)
+        self.steps.setAccessibleName(self.tr("Steps"))
+        self.until_paused = QCheckBox(self.tr("until paused (∞)"), self)
+        self.until_paused.setAccessibleName(self.tr("until paused (∞)"))
+        self.until_paused.setToolTip(self.tr("Train until you pause or stop it, as TensorFlow Playground does; "
+                                             "the plot's x axis follows the run."))
+        self.until_paused.toggled.connect(self._on_until_paused_toggled)
+        steps_row = QHBoxLayout()
+        steps_row.setContentsMargins(0, 0, 0, 0)
+        steps_row.addWidget(self.steps, 1)
+        steps_row.addWidget(self.until_paused)
+        form.addRow(self.tr("Steps"), steps_row)
 
         self.seed = QSpinBox(self)
         self.seed.setRange(0, 2_147_483_647)
@@ -226,7 +237,7 @@ class ControlPanel(QWidget):
             style=self.style.currentData(),
             optimizer=self.optimizer.currentData(),
             lr=self.lr.value(),
-            steps=self.steps.value(),
+            steps=C.MAX_STEPS if self.until_paused.isChecked() else self.steps.value(),
             seed=self.seed.value(),
             device=self.device.currentData(),
             dtype=self.dtype.currentData(),
@@ -243,7 +254,7 @@ class ControlPanel(QWidget):
     def set_config(self, cfg: TrainConfig) -> None:
         """Show ``cfg`` in the controls without emitting a change per widget."""
         widgets = [*self.sizes.values(), self.style, self.lr, self.optimizer, self.loss,
-                   self.activation, self.steps, self.seed, self.device, self.dtype, self.threads, self.bias,
+                   self.activation, self.steps, self.until_paused, self.seed, self.device, self.dtype, self.threads, self.bias,
                    self.mistake]
         with signals_blocked_all(widgets):
             for name, w in self.sizes.items():
@@ -253,7 +264,11 @@ class ControlPanel(QWidget):
             _select(self.optimizer, cfg.optimizer)
             _select(self.loss, cfg.loss)
             _select(self.activation, cfg.activation)
-            self.steps.setValue(min(cfg.steps, self.steps.maximum()))
+            endless = cfg.steps >= C.MAX_STEPS
+            self.until_paused.setChecked(endless)
+            self.steps.setEnabled(not endless)
+            if not endless:
+                self.steps.setValue(min(cfg.steps, self.steps.maximum()))
             self.seed.setValue(min(cfg.seed, self.seed.maximum()))
             if not _select(self.device, cfg.device):
                 _select(self.device, "auto")
@@ -269,6 +284,11 @@ class ControlPanel(QWidget):
     def _on_any_changed(self, *_args) -> None:
         self._update_enabled()
         self._validate()
+
+    @Slot(bool)
+    def _on_until_paused_toggled(self, on: bool) -> None:
+        self.steps.setEnabled(not on)
+        self._on_any_changed()
 
     @Slot()
     def use_lesson_lr(self) -> None:

@@ -8,9 +8,10 @@ import logging
 import os
 import time
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.config import ConfigError, TrainConfig, available_devices
+from ..core.config import MAX_STEPS, ConfigError, TrainConfig, available_devices
 from ..core.diagnosis import Diagnosis
 from ..core.loop import Batch
 from ..core.persistence import (
@@ -46,6 +47,7 @@ from .inspector import GradientInspector
 from .loss_plot import LossPlot
 from .run_history import RunHistoryPanel
 from .settings import Settings, save_settings
+from .speed import DEFAULT_SPEED, SPEED_CHOICES, pace
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +122,7 @@ class MainWindow(QMainWindow):
         if self.settings.geometry:
             self.restoreGeometry(self.settings.geometry)
         else:
-            self.resize(1280, 780)
+            self.resize(1280, 700)  # fits a 1366 x 768 laptop's screen below its panel
         for msg in self.settings.warnings:
             self.statusBar().showMessage(msg, 10000)
 
@@ -132,7 +134,10 @@ class MainWindow(QMainWindow):
         scroll.setAccessibleName(self.tr("Controls"))
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.controls)
-        scroll.setMinimumWidth(310)
+        # Wide enough for the panel's widest row beside a vertical scroll bar: the panel
+        # cannot scroll sideways, so anything narrower cuts its labels off.
+        scroll.setMinimumWidth(max(310, self.controls.minimumSizeHint().width()
+                                   + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()))
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.banner = Banner(self)
@@ -228,6 +233,23 @@ class MainWindow(QMainWindow):
         tb.setMovable(False)
         for a in (self.act_start, self.act_pause, self.act_step, self.act_stop, self.act_reset):
             tb.addAction(a)
+        tb.addSeparator()
+        speed_label = QLabel(self.tr("Speed"), tb)
+        speed_label.setContentsMargins(4, 0, 4, 0)
+        tb.addWidget(speed_label)
+        self.speed = QComboBox(tb)
+        for value, text in SPEED_CHOICES:
+            self.speed.addItem(QCoreApplication.translate("Speed", text), value)
+        self.speed.setAccessibleName(self.tr("Speed"))
+        self.speed.setToolTip(self.tr("How many training steps a second to show: slow motion draws every "
+                                      "step and its gradients; full speed trains as fast as the device can. "
+                                      "Takes effect at once, also during a run."))
+        speed_label.setBuddy(self.speed)
+        index = self.speed.findData(self.settings.speed)
+        self.speed.setCurrentIndex(index if index >= 0 else self.speed.findData(DEFAULT_SPEED))
+        self.speed.currentIndexChanged.connect(self._on_speed_changed)
+        self.controller.set_pace(pace(self.speed.currentData()))
+        tb.addWidget(self.speed)
         tb.addSeparator()
         for a in (self.act_log, self.act_smooth, self.act_clear):
             tb.addAction(a)
@@ -328,6 +350,10 @@ class MainWindow(QMainWindow):
         if self.controller.state in (RUNNING, PAUSED):
             self.plot.discard_current()
         self.controller.reset()
+        # The inspector forgets the run at once; batches the stopping worker had already
+        # sent still arrive, so it forgets again once the worker is gone.
+        self.inspector.clear()
+        self.controller.when_idle(self.inspector.clear)
         self._last_batch = None
         self._pending_config = None
         self.banner.hide()
@@ -460,6 +486,12 @@ class MainWindow(QMainWindow):
     def _on_lr_changed(self, lr: float) -> None:
         self.controller.set_lr(lr)
 
+    @Slot(int)
+    def _on_speed_changed(self, _index: int) -> None:
+        speed = float(self.speed.currentData())
+        self.settings.speed = speed
+        self.controller.set_pace(pace(speed))
+
     @Slot(bool)
     def _on_log_toggled(self, on: bool) -> None:
         self.plot.set_log_y(on)
@@ -493,13 +525,13 @@ class MainWindow(QMainWindow):
         lab["state"].setText(text)
         if batch is None:
             total = self.controls.last_valid_config().steps
-            lab["step"].setText(f"0 / {total:,}")
+            lab["step"].setText(f"0 / {_steps_text(total)}")
             lab["speed"].setText("–")
             lab["elapsed"].setText("–")
             lab["loss"].setText(self.tr("loss –"))
             lab["device"].setText(self.controls.last_valid_config().resolved_device())
             return
-        lab["step"].setText(f"{batch.step:,} / {batch.total:,}")
+        lab["step"].setText(f"{batch.step:,} / {_steps_text(batch.total)}")
         lab["speed"].setText(self.tr("{0:,.0f} steps/s").format(batch.steps_per_s))
         lab["elapsed"].setText(f"{batch.elapsed:.1f} s")
         lab["device"].setText(batch.device)
@@ -518,6 +550,7 @@ class MainWindow(QMainWindow):
             self.settings.geometry = bytes(self.saveGeometry().data())
             self.settings.log_y = self.plot.log_y
             self.settings.smoothing = self.plot.smoothing
+            self.settings.speed = float(self.speed.currentData())
             save_settings(self.settings)
         except Exception:  # noqa: BLE001 - never let saving settings block quitting
             log.exception("could not save settings")
@@ -645,3 +678,7 @@ class MainWindow(QMainWindow):
                 w.writerow([run.run_id, run.name, int(step), repr(float(loss))])
         return buf.getvalue()
 
+
+def _steps_text(total: int) -> str:
+    """A run's length for the status bar: ∞ for a run that trains until paused."""
+    return "∞" if total >= MAX_STEPS else f"{total:,}"

@@ -21,6 +21,7 @@ from PySide6.QtCore import QStandardPaths
 
 from ..core.config import ConfigError, TrainConfig
 from ..core.persistence import atomic_write_text
+from .speed import DEFAULT_SPEED, SPEEDS
 
 log = logging.getLogger(__name__)
 FILE_NAME = "settings.json"
@@ -42,6 +43,10 @@ class Settings:
     log_y: bool = True
     smoothing: float = 0.0
     language: str = "auto"
+    #: Training pace in steps a second; 0 is full speed (see gui/speed.py).
+    speed: float = DEFAULT_SPEED
+    #: The first-run guide was shown (it then opens only from the Help menu).
+    intro_seen: bool = False
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -93,6 +98,11 @@ def load_settings() -> Settings:
     smoothing = data.get("smoothing", 0.0)
     if isinstance(smoothing, (int, float)) and not isinstance(smoothing, bool) and 0 <= smoothing <= 1:
         s.smoothing = float(smoothing)
+    speed = data.get("speed", DEFAULT_SPEED)
+    if isinstance(speed, (int, float)) and not isinstance(speed, bool) and speed in SPEEDS:
+        s.speed = float(speed)
+    if isinstance(data.get("intro_seen"), bool):
+        s.intro_seen = data["intro_seen"]
     return s
 
 
@@ -105,6 +115,8 @@ def save_settings(s: Settings) -> bool:
         "log_y": s.log_y,
         "smoothing": s.smoothing,
         "language": s.language,
+        "speed": s.speed,
+        "intro_seen": s.intro_seen,
     }
     try:
         s.path.parent.mkdir(parents=True, exist_ok=True)
