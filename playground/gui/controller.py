@@ -19,7 +19,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+import numpy as np
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 from superqt.utils import GeneratorWorker, create_worker
 
 from ..core.config import ConfigError, TrainConfig
@@ -28,6 +29,39 @@ from ..core.loop import Batch, Trainer
 log = logging.getLogger(__name__)
 
 IDLE, RUNNING, PAUSED, FINISHED = "idle", "running", "paused", "finished"
+#: Stop (or a restart) waits this long for the step in progress; a slower step is let go:
+#: the run ends now, and the step finishes in the background with nothing to show for it.
+#: A matrix product cannot be interrupted, and one step at N=65536, H=8192 takes 26 s here.
+STOP_GRACE_MS = 800
+
+
+class _WorkerRelay(QObject):
+    """Hands one worker's signals to the controller, until the controller lets the worker go."""
+
+    def __init__(self, controller: TrainingController) -> None:
+        super().__init__(controller)
+        self.controller = controller
+        self.let_go = False
+        self.finished = False
+
+    @Slot(object)
+    def on_yielded(self, batch: Batch) -> None:
+        if not self.let_go:
+            self.controller._on_yielded(batch)
+
+    @Slot(object)
+    def on_errored(self, exc: Any) -> None:
+        if not self.let_go:
+            self.controller._on_errored(exc)
+
+    @Slot()
+    def on_finished(self) -> None:
+        self.finished = True
+        if self.let_go:
+            self.controller._let_go.discard(self)
+        else:
+            self.controller._on_finished()
+        self.deleteLater()
 
 
 class TrainingController(QObject):
@@ -42,6 +76,9 @@ class TrainingController(QObject):
         self.trainer: Trainer | None = None
         self.state = IDLE
         self._worker: GeneratorWorker | None = None
+        self._relay: _WorkerRelay | None = None
+        #: Workers let go by a stop while a slow step was in progress (they end on their own).
+        self._let_go: set[_WorkerRelay] = set()
         self._after_worker: Callable[[], None] | None = None
         self.batch_seconds = 0.05
         #: Steps a second the runs train at (None: full speed); see :meth:`set_pace`.
@@ -66,6 +103,7 @@ class TrainingController(QObject):
         if self._worker is not None:
             self._end_current()
             self._after_worker = lambda: self.start(cfg, paused)
+            self._let_go_later()
             return True
         if self.trainer is not None and not self.trainer.ended:
             self._finish_paused_run("stopped")
@@ -113,6 +151,7 @@ class TrainingController(QObject):
         self._after_worker = None
         if self._worker is not None:
             self._end_current()
+            self._let_go_later()
         elif self.trainer is not None and not self.trainer.ended:
             self._finish_paused_run("stopped")
 
@@ -165,6 +204,36 @@ class TrainingController(QObject):
         if self.trainer is not None:
             self.trainer.request_stop()
 
+    def _let_go_later(self) -> None:
+        relay = self._relay
+        QTimer.singleShot(STOP_GRACE_MS, self, lambda: self._let_go_if_busy(relay))
+
+    def _let_go_if_busy(self, relay: _WorkerRelay | None) -> None:
+        """End the run now if its worker is still inside a step (see :data:`STOP_GRACE_MS`)."""
+        if relay is None or relay is not self._relay or relay.finished or self._worker is None:
+            return
+        trainer = self.trainer
+        relay.let_go = True
+        self._let_go.add(relay)
+        self._worker = self._relay = None
+        if trainer is not None:
+            # The stopping trainer belongs to its worker's thread until that ends: only its
+            # plain counters are read here, and the window forgets it.
+            self._on_yielded(Batch(
+                steps=np.empty(0, dtype=np.int64), losses=np.empty(0), stats=(), lr_changes=(),
+                step=trainer.step, total=trainer.config.steps, elapsed=trainer.elapsed,
+                device=trainer.device, done=True, reason="stopped"))
+        self.trainer = None
+        follow = self._after_worker
+        self._after_worker = None
+        if follow is not None:
+            follow()
+
+    @property
+    def steps_let_go(self) -> int:
+        """Workers still finishing a step after their run was stopped."""
+        return len(self._let_go)
+
     def _forget(self) -> None:
         self.trainer = None
         self._set_state(IDLE)
@@ -177,15 +246,17 @@ class TrainingController(QObject):
 
     def _launch(self, max_steps: int | None) -> None:
         assert self.trainer is not None
+        relay = _WorkerRelay(self)
         worker = create_worker(
             self.trainer.batches,
             max_steps=max_steps,
             batch_seconds=self.batch_seconds,
             _start_thread=False,
             _worker_class=GeneratorWorker,
-            _connect={"yielded": self._on_yielded, "errored": self._on_errored, "finished": self._on_finished},
+            _connect={"yielded": relay.on_yielded, "errored": relay.on_errored, "finished": relay.on_finished},
         )
         self._worker = worker
+        self._relay = relay
         self._set_state(RUNNING)
         worker.start()
 
@@ -207,7 +278,7 @@ class TrainingController(QObject):
 
     @Slot()
     def _on_finished(self) -> None:
-        self._worker = None
+        self._worker = self._relay = None
         if self.trainer is not None and not self.trainer.ended and self.state == RUNNING:
             self._set_state(PAUSED)
         follow = self._after_worker
