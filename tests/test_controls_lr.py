@@ -97,3 +97,43 @@ def test_the_recommended_lr_trains_and_the_warned_ones_do_not():
         assert last.reason == "completed" and losses[-1] < 1e-2 * losses[0]
         losses, _ = train(low)
         assert losses[-1] > 0.5 * losses[0]
+
+
+def test_the_device_list_says_why_there_is_no_gpu(qtbot):
+    from playground.core.config import missing_gpu_reason
+
+    reason = missing_gpu_reason()
+    p = ControlPanel(TrainConfig(), gpu_note=reason)
+    qtbot.addWidget(p)
+    p.show()
+    import torch
+
+    if torch.cuda.is_available():
+        assert reason is None and not p.device_note.isVisible()
+    else:
+        assert "CPU only" in reason and p.device_note.isVisible() and "CPU only" in p.device_note.text()
+    for note, words in (("no CUDA device found: CPU only", "No CUDA device found"),
+                        ("this PyTorch (2.x) is a CPU-only build: CPU only", "CPU-only build")):
+        other = ControlPanel(TrainConfig(), gpu_note=note)
+        qtbot.addWidget(other)
+        assert words in other.device_note.text()
+
+
+def test_the_gpu_fast_mode_is_greyed_with_its_reason_where_it_cannot_apply(panel, monkeypatch):
+    from playground.core import fastmode
+
+    box = panel.fast_mode
+    assert box.accessibleName() == "GPU fast mode (CUDA graphs)"
+    _select(panel.style, "numpy")
+    assert not box.isEnabled() and "NumPy" in box.toolTip()
+    seen = []
+    panel.fastModeChanged.connect(seen.append)
+    monkeypatch.setattr(fastmode, "fast_mode_support", lambda cfg: None)  # as on a CUDA machine
+    _select(panel.style, "module")
+    assert box.isEnabled()
+    box.setChecked(True)
+    assert panel.fast_mode_active() and seen[-1] is True
+    monkeypatch.setattr(fastmode, "fast_mode_support", lambda cfg: "fast mode needs a CUDA device")
+    _select(panel.style, "tensors")
+    assert not box.isEnabled() and "CUDA" in box.toolTip()
+    assert not panel.fast_mode_active() and seen[-1] is False

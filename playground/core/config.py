@@ -356,6 +356,20 @@ def available_devices() -> list[tuple[str, str]]:
     return found
 
 
+def missing_gpu_reason() -> str | None:
+    """Why no GPU is offered here (None when one is): a CPU-only build, or no device found."""
+    import torch
+
+    if torch.cuda.is_available():
+        return None
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return None
+    if torch.version.cuda is None and getattr(torch.version, "hip", None) is None:
+        return f"this PyTorch ({torch.__version__}) is a CPU-only build: CPU only"
+    return "no CUDA device found: CPU only"
+
+
 def check_device(cfg: TrainConfig) -> str:
     """The concrete device for ``cfg``; :class:`ConfigError` if it is not present here."""
     device = cfg.resolved_device()

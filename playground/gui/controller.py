@@ -83,6 +83,8 @@ class TrainingController(QObject):
         self.batch_seconds = 0.05
         #: Steps a second the runs train at (None: full speed); see :meth:`set_pace`.
         self.pace: float | None = None
+        #: New runs replay their step from CUDA graphs (core/fastmode.py) where that applies.
+        self.fast = False
 
     # -- queries ---------------------------------------------------------------
     @property
@@ -108,7 +110,7 @@ class TrainingController(QObject):
         if self.trainer is not None and not self.trainer.ended:
             self._finish_paused_run("stopped")
         try:
-            self.trainer = Trainer(cfg, pace=self.pace)
+            self.trainer = Trainer(cfg, pace=self.pace, fast=self.fast)
         except ConfigError as exc:
             self.failed.emit(str(exc))
             return False
@@ -191,6 +193,11 @@ class TrainingController(QObject):
         self.pace = steps_per_s
         if self.trainer is not None and not self.trainer.ended:
             self.trainer.set_pace(steps_per_s)
+
+    @Slot(bool)
+    def set_fast(self, on: bool) -> None:
+        """Use the GPU fast mode for the next runs (a run keeps the mode it started with)."""
+        self.fast = bool(on)
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
         """Stop any worker and wait for it; True when no worker is left."""

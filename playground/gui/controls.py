@@ -38,10 +38,14 @@ class ControlPanel(QWidget):
     configChanged = Signal(object)  # TrainConfig
     configInvalid = Signal(str)
     lrChanged = Signal(float)
+    #: The GPU fast mode (CUDA graphs) was switched on or off, and can apply.
+    fastModeChanged = Signal(bool)
 
     def __init__(self, config: TrainConfig | None = None, devices: list[tuple[str, str]] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, gpu_note: str | None = None) -> None:
+        """``gpu_note``: why no GPU is offered (shown under the device list), None when one is."""
         super().__init__(parent)
+        self._gpu_note = gpu_note
         self._config = config or TrainConfig()
         self._lr_user_set = False
         #: A style switch kept a typed lr: the advice offers the new style's lesson lr.
@@ -170,6 +174,19 @@ class ControlPanel(QWidget):
                     "there is one. NumPy always runs on the CPU."),
         )
         form.addRow(self.tr("Device"), self.device)
+        self.device_note = QLabel(self)
+        self.device_note.setObjectName("deviceNote")
+        self.device_note.setAccessibleName(self.tr("Device note"))
+        self.device_note.setWordWrap(True)
+        self.device_note.setStyleSheet("color: #555;")
+        if self._gpu_note:
+            self.device_note.setText(self._gpu_note_text(self._gpu_note))
+        self.device_note.setVisible(bool(self._gpu_note))
+        form.addRow(self.device_note)
+        self.fast_mode = QCheckBox(self.tr("GPU fast mode (CUDA graphs)"), self)
+        self.fast_mode.setAccessibleName(self.tr("GPU fast mode (CUDA graphs)"))
+        self.fast_mode.toggled.connect(self._on_fast_mode_toggled)
+        form.addRow(self.fast_mode)
 
         self.dtype = self._combo(
             [(d, d) for d in C.DTYPES],
@@ -285,6 +302,37 @@ class ControlPanel(QWidget):
         self._update_enabled()
         self._validate()
 
+    def _gpu_note_text(self, note: str) -> str:
+        if note.startswith("no CUDA device found"):
+            return self.tr("No CUDA device found: CPU only.")
+        return self.tr("This PyTorch is a CPU-only build: CPU only.")
+
+    def fast_mode_active(self) -> bool:
+        """The fast mode is ticked and can train the configuration shown."""
+        return self.fast_mode.isChecked() and self.fast_mode.isEnabled()
+
+    @Slot(bool)
+    def _on_fast_mode_toggled(self, _on: bool) -> None:
+        self.fastModeChanged.emit(self.fast_mode_active())
+
+    def _update_fast_mode(self, cfg: TrainConfig) -> None:
+        """Grey the fast mode out, saying why, where it cannot apply."""
+        from ..core.fastmode import fast_mode_support
+
+        try:
+            reason = fast_mode_support(cfg)
+        except Exception as exc:  # noqa: BLE001 - e.g. a device torch cannot query
+            reason = str(exc)
+        was = self.fast_mode_active()
+        self.fast_mode.setEnabled(reason is None)
+        self.fast_mode.setToolTip(
+            self.tr("Replay each training step from CUDA graphs: far fewer kernel launches on a GPU. "
+                    "Adam, AdamW and RMSprop then agree with the plain run to float rounding, not bit "
+                    "for bit.") if reason is None
+            else self.tr("Not available: {0}.").format(reason))
+        if was != self.fast_mode_active():
+            self.fastModeChanged.emit(self.fast_mode_active())
+
     @Slot(bool)
     def _on_until_paused_toggled(self, on: bool) -> None:
         self.steps.setEnabled(not on)
@@ -375,6 +423,7 @@ class ControlPanel(QWidget):
             return
         self.message.hide()
         self._show_lr_advice(cfg)
+        self._update_fast_mode(cfg)
         if cfg != self._config:
             self._config = cfg
             self.configChanged.emit(cfg)
