@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from PySide6.QtGui import QFontMetrics
 
 from playground.core.config import TrainConfig
 from playground.core.gradcheck import GradCheckReport, ParamCheck, gradient_check
@@ -20,7 +21,9 @@ from playground.gui.inspector import (
     DIVERGED_BRUSH,
     NUMBER_COLUMNS,
     VALUE_ROLE,
+    WIDEST_TICK,
     GradientInspector,
+    compact_tick,
     format_sci,
 )
 
@@ -421,3 +424,129 @@ def test_stats_of_another_model_rebuild_the_rows(inspector):
 )
 def test_format_sci(value, text):
     assert format_sci(value) == text
+
+
+def charts_hold_no_data(widget: GradientInspector) -> bool:
+    return (
+        widget.histogram_curve.getData()[1] is None
+        and widget.heatmap_image.image is None
+        and widget.norm_curves == {}
+    )
+
+
+def test_before_any_run_and_after_clear_a_placeholder_stands_for_the_charts(inspector):
+    assert inspector.chart_stack.currentWidget() is inspector.chart_placeholder
+    assert "start a run" in inspector.chart_placeholder.text().lower()
+    assert charts_hold_no_data(inspector)
+    stats, _ = loop_stats(TrainConfig(**SMALL, style="tensors", steps=1, lr=1e-3))
+    inspector.show_stats(stats[0])
+    assert inspector.chart_stack.currentWidget() is inspector.charts_page
+    inspector.clear()
+    assert inspector.chart_stack.currentWidget() is inspector.chart_placeholder
+    assert charts_hold_no_data(inspector)
+    assert inspector.table.rowCount() == 0 and inspector.shown_stats() is None
+    assert "no gradients yet" in inspector.status_label.text().lower()
+
+
+def test_a_new_runs_first_statistics_are_drawn_at_once_not_when_the_pacer_allows(inspector):
+    old, _ = loop_stats(TrainConfig(**SMALL, style="tensors", steps=3, lr=1e-3))
+    new, _ = loop_stats(TrainConfig(**SMALL, style="sequential", steps=2, bias=True))
+    pacer = inspector.chart_pacer
+    pacer.min_ms = pacer.max_ms = 60_000  # no paced frame is due during the test
+    inspector.set_live(True)
+    for s in old:
+        inspector.show_stats(s)  # the first is drawn at once, the rest wait for the pacer
+    assert pacer.wait_ms() > 0
+    inspector.clear()  # what the window does when the next run starts
+    inspector.show_stats(new[0])
+    first = new[0].params[0]
+    assert inspector.shown_stats() is new[0]
+    np.testing.assert_array_equal(inspector.histogram_curve.getData()[1], first.grad_hist.counts)
+    assert inspector.heatmap_image.image.shape == first.grad_preview.shape
+    assert list(inspector.norm_curves) == [p.name for p in new[0].params]
+    np.testing.assert_array_equal(inspector.norm_curves[first.name].getData()[0], [0])
+    # Later statistics of the same run keep to the pacing again.
+    inspector.show_stats(new[1])
+    np.testing.assert_array_equal(inspector.histogram_curve.getData()[1], first.grad_hist.counts)
+
+
+def test_a_sampled_heat_map_says_which_rows_and_columns_it_shows(inspector):
+    text = inspector.heatmap_caption_text((1000, 100), (128, 100))
+    assert "128 of 1000 rows" in text and f"1 in {1000 / 128:.1f}" in text and "all 100 columns" in text
+    both = inspector.heatmap_caption_text((1000, 300), (128, 128))
+    assert "1 in 7.8" in both and f"128 of 300 columns (1 in {300 / 128:.1f})" in both
+    assert inspector.heatmap_caption_text((50, 20), (50, 20)) == ""
+    assert inspector.heatmap_caption_text((20,), (1, 20)) == ""  # a bias is one row
+    # Shown with the statistics: a 1000 x 100 gradient, then an unsampled one.
+    big, _ = loop_stats(TrainConfig(N=8, D_in=1000, H=100, D_out=3, style="tensors", steps=1, lr=1e-6,
+                                    device="cpu", check_memory=False))
+    inspector.show_stats(big[0])
+    assert big[0].params[0].shape == (1000, 100) and inspector.heatmap_image.image.shape == (128, 100)
+    assert not inspector.heatmap_caption.isHidden()
+    assert "128 of 1000 rows (1 in 7.8)" in inspector.heatmap_caption.text()
+    small, _ = loop_stats(TrainConfig(**SMALL, style="tensors", steps=1, lr=1e-3))
+    inspector.show_stats(small[0])
+    assert inspector.heatmap_caption.isHidden() and inspector.heatmap_caption.text() == ""
+
+
+def test_colour_bar_tick_labels_are_short_and_fit_their_axis(inspector):
+    stats, _ = loop_stats(TrainConfig(**SMALL, style="tensors", steps=1, lr=1e-3))
+    level = 3.2e-4
+    p = dataclasses.replace(stats[0].params[0], grad_max_abs=level, grad_preview=np.full((20, 10), level))
+    inspector.show_stats(dataclasses.replace(stats[0], params=(p,) + stats[0].params[1:]))
+    axis = inspector.color_bar.axis
+    assert tuple(inspector.color_bar.levels()) == (-level, level)
+    ticks = [v for _, values in axis.tickValues(-level, level, 100) for v in values]
+    strings = axis.tickStrings(ticks, 1.0, 1e-4)
+    assert "-3e-4" in strings or "-2e-4" in strings  # compact, not -0.0003
+    font = axis.style.get("tickFont") or inspector.plots.font()
+    room = axis.width() - axis.style["tickTextOffset"][0] - max(0, axis.style["tickLength"])
+    widest = max(QFontMetrics(font).horizontalAdvance(s) for s in strings + [WIDEST_TICK])
+    assert widest <= room
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(0.0, "0"), (0.5, "0.5"), (-12.0, "-12"), (3e-4, "3e-4"), (-1.5e6, "-1.5e6"), (1.25e-4, "1.25e-4"),
+     (999.5, "1e3"), (math.nan, "nan")],
+)
+def test_compact_tick(value, text):
+    assert compact_tick(value) == text
+
+
+def test_the_update_ratio_hint_names_a_column_that_is_shown(inspector):
+    header = inspector.table.horizontalHeaderItem(COL["update_ratio"]).text()
+    assert header.split(" ")[0] in inspector.hint_label.text()
+    assert not inspector.table.isColumnHidden(COL["update_ratio"])
+    # It comes before the gradient's spread, so a narrow panel shows it without scrolling.
+    assert COLUMNS.index("update_ratio") < COLUMNS.index("grad_mean")
+
+
+def test_divergence_collapses_to_a_summary_and_expands_to_the_causes(inspector, qtbot):
+    inspector.show()
+    qtbot.waitExposed(inspector)
+    divergence = type("D", (), {"step": 7, "tensor": "w1", "kind": "gradient", "value": "nan"})()
+    inspector.show_divergence(divergence, 0.5, "sum")
+    assert inspector.divergence_box.isVisible() and not inspector.divergence_details.isVisible()
+    summary = inspector.divergence_summary.text()
+    assert "step 7" in summary and "w1" in summary
+    assert "<li>" not in summary and len(summary) < len(inspector.divergence_label.text())
+    inspector.divergence_toggle.click()
+    assert inspector.divergence_details.isVisible()
+    assert "N·D_out" in inspector.divergence_label.text()
+    inspector.clear()
+    assert not inspector.divergence_box.isVisible() and not inspector.divergence_details.isVisible()
+    inspector.show_divergence(divergence, 0.5, "sum")  # the reader's choice stays
+    assert inspector.divergence_details.isVisible()
+
+
+def test_a_freeze_ends_with_its_run(inspector):
+    old, _ = loop_stats(TrainConfig(**SMALL, style="tensors", steps=1, lr=1e-3))
+    new, _ = loop_stats(TrainConfig(**SMALL, style="sequential", steps=1))
+    inspector.show_stats(old[0])
+    inspector.set_frozen(True)
+    inspector.clear()  # the next run starts
+    assert not inspector.is_frozen()
+    inspector.show_stats(new[0])
+    assert inspector.shown_stats() is new[0]
+    assert inspector.chart_stack.currentWidget() is inspector.charts_page

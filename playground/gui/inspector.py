@@ -20,7 +20,9 @@ Feeding (GUI thread only; everything passed in is plain data):
   :class:`~playground.core.loop.Batch`'s statistics and the gradient norms the loop
   samples between them (every step early on, then 64 per doubling of the steps), in step
   order.
-* :meth:`GradientInspector.clear` ``()``: a new run starts; forgets everything.
+* :meth:`GradientInspector.clear` ``()``: a new run starts (or the run is reset); forgets
+  everything and shows "start a run to see gradients" until the next statistics, whose
+  charts are drawn at once, not when the pacing would allow.
 * :meth:`GradientInspector.set_live` ``(bool)``: True while a run trains, so the
   charts redraw only as often as :data:`CHART_BUDGET` allows.
 * :meth:`GradientInspector.show_divergence` ``(divergence, lr, loss_reduction)``:
@@ -54,10 +56,12 @@ Typical wiring::
     # new run:    inspector.clear()
 
 Items the window and tests may read: ``table``, ``histogram_curve``,
-``heatmap_image``, ``color_bar``, ``norm_curves`` (name -> curve),
-``freeze_button``, ``values_button``, ``check_button``, ``restart_button``,
-``divergence_box``; constants ``COLUMNS`` and ``VALUE_ROLE`` (the raw float of a
-number cell).
+``heatmap_image``, ``heatmap_caption`` (which rows and columns a sampled heat map
+shows), ``color_bar``, ``norm_curves`` (name -> curve), ``chart_stack`` (showing
+``chart_placeholder`` or ``charts_page``), ``freeze_button``, ``values_button``,
+``check_button``, ``restart_button``, ``divergence_box`` (a one-line summary),
+``divergence_toggle`` and ``divergence_details`` (the full explanation); constants
+``COLUMNS``, ``VALUE_ROLE`` (the raw float of a number cell) and ``MIN_CHART_VIEW_PX``.
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -77,8 +81,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
-    QSplitter,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -93,20 +98,22 @@ from ..core.gradstats import ParamStats, StepStats
 from .pacing import Pacer, TimedLayoutWidget
 
 #: Table columns, in order.
+#: The update ratio comes right after the norms it compares, before the gradient's spread:
+#: the hint under the table points at it, so it must be in view in a narrow panel too.
 COLUMNS = (
     "name",
     "shape",
     "weight_norm",
     "grad_norm",
+    "update_ratio",
     "grad_mean",
     "grad_std",
     "grad_max_abs",
-    "update_ratio",
     "check",
     "autograd",
 )
 COL = {key: i for i, key in enumerate(COLUMNS)}
-NUMBER_COLUMNS = ("weight_norm", "grad_norm", "grad_mean", "grad_std", "grad_max_abs", "update_ratio")
+NUMBER_COLUMNS = ("weight_norm", "grad_norm", "update_ratio", "grad_mean", "grad_std", "grad_max_abs")
 #: Item data role holding the raw float behind a number cell's text.
 VALUE_ROLE = Qt.ItemDataRole.UserRole
 #: The longest text :func:`format_sci` writes for a float32 (and for float64 short of
@@ -124,6 +131,15 @@ HISTORY_CAPACITY = 256
 CHART_BUDGET = 0.03
 MIN_CHART_INTERVAL_MS = 300
 MAX_CHART_INTERVAL_MS = 2000
+#: The least height of a chart's plotting area (its view box, without axes) that stays
+#: readable; the panel keeps the charts at least this tall and squeezes other parts first.
+MIN_CHART_VIEW_PX = 80
+#: The widest tick text :func:`compact_tick` writes, to size the colour bar's axis.
+WIDEST_TICK = "-8.88e-88"
+#: Rows the table keeps in view when the panel is short (more scroll); it grows to show
+#: up to MAX_TABLE_ROWS (the largest model: two weights, two biases) when there is room.
+MIN_TABLE_ROWS = 2
+MAX_TABLE_ROWS = 4
 DIVERGED_BRUSH = QBrush(QColor(255, 120, 120, 110))
 #: Distinct colours that read on a light or a dark background.
 NORM_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
@@ -147,6 +163,26 @@ def format_sci(value: float) -> str:
         return "0"
     mantissa, exponent = f"{value:.2e}".split("e")
     return f"{mantissa}e{int(exponent)}"
+
+
+def compact_tick(value: float) -> str:
+    """A short axis label: ``0``, ``0.5``, ``-12``, ``3e-4``, ``-1.25e6`` (no trailing zeros)."""
+    if value == 0 or not math.isfinite(value):
+        return format_sci(value)
+    plain = f"{value:.3g}"
+    if 1e-2 <= abs(value) < 1e3 and "e" not in plain:  # 999.5 rounds to "1e+03"
+        return plain
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+
+
+def matrix_shape(shape: tuple[int, ...]) -> tuple[int, int]:
+    """Rows and columns of a parameter as the heat map draws it (a bias is one row)."""
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    if len(shape) == 1:
+        return 1, shape[0]
+    return 1, 1  # a scalar: the only other shape the statistics preview
 
 
 def format_shape(shape: tuple[int, ...]) -> str:
@@ -211,6 +247,107 @@ class _NormHistory:
         return float(self.steps[self.count - 1]) if self.count else -math.inf
 
 
+def _make_small_print(label: QLabel) -> None:
+    """A secondary, wrapped line: smaller font, muted colour."""
+    label.setWordWrap(True)
+    small = QFont(label.font())
+    small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
+    label.setFont(small)
+    muted = label.palette()
+    muted.setColor(QPalette.ColorRole.WindowText, muted.color(QPalette.ColorRole.PlaceholderText))
+    label.setPalette(muted)
+
+
+def _compact_tick_strings(values: list[float], _scale: float, spacing: float) -> list[str]:
+    # A tick meant to be 0 can arrive as 1e-20 after float arithmetic: snap it.
+    return [compact_tick(0.0 if abs(v) < 1e-9 * spacing else v) for v in values]
+
+
+def _compact_axis(axis: pg.AxisItem) -> None:
+    """Tick numbers as :func:`compact_tick` writes them, with no SI factor in the label.
+
+    (Set on the instance: the colour bar makes its own axis.)
+    """
+    axis.enableAutoSIPrefix(False)
+    axis.tickStrings = _compact_tick_strings
+
+
+class _DecadeAxis(pg.AxisItem):
+    """A log axis labelled at whole decades only.
+
+    pyqtgraph labels 2·10ⁿ … 9·10ⁿ as well when fewer than three decades are in view, and
+    on a short chart those labels pile on top of each other.
+    """
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 - pyqtgraph API
+        ticks = [(spacing, values) for spacing, values in stdTicks if spacing >= 1.0 and len(values)]
+        if ticks:
+            return ticks
+        return [(1.0, [float(v) for v in range(math.ceil(minVal), math.floor(maxVal) + 1)])]
+
+
+class _ChartStack(QStackedWidget):
+    """The charts (or their placeholder) ask for no more than their minimum.
+
+    A graphics view's size hint is large, so a short panel would squeeze the table below
+    its rows first; with this hint the table keeps its rows while the charts stay legible,
+    and the charts still take all the height left over (the stack has the layout's stretch).
+    Height-for-width is off for the same reason: the wrapped caption would make the stack
+    report the view's large hint as the height it needs.
+    """
+
+    def sizeHint(self):  # noqa: N802 - Qt API
+        return self.minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return False
+
+
+class _FittedScrollArea(QScrollArea):
+    """A scroll area that asks for its wrapped text's whole height at its current width.
+
+    QScrollArea's own hint is the text's hint at the text's preferred width, which at a
+    narrower width cuts lines off even when the panel has room for them.
+    """
+
+    def sizeHint(self):  # noqa: N802 - Qt API
+        hint = super().sizeHint()
+        inner = self.widget()
+        if inner is not None and inner.hasHeightForWidth():
+            hint.setHeight(inner.heightForWidth(self.viewport().width()) + 2 * self.frameWidth())
+        return hint
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the wrapped text's height changed with the width
+
+
+class _FittedTable(QTableWidget):
+    """A table as tall as its rows (up to MAX_TABLE_ROWS), shrinking to MIN_TABLE_ROWS if need be.
+
+    A table's default size hint ignores its rows; this one lets the panel give the charts
+    every pixel the table does not need.  Room for a horizontal scroll bar is always kept,
+    as a narrow panel shows one.
+    """
+
+    def _height_for_rows(self, rows: int) -> int:
+        header = self.horizontalHeader().sizeHint().height()
+        scroll_bar = self.horizontalScrollBar().sizeHint().height()
+        return header + rows * self.verticalHeader().defaultSectionSize() + scroll_bar + 2 * self.frameWidth()
+
+    def sizeHint(self):  # noqa: N802 - Qt API
+        hint = super().sizeHint()
+        rows = min(max(self.rowCount(), MIN_TABLE_ROWS), MAX_TABLE_ROWS)
+        hint.setHeight(self._height_for_rows(rows))
+        return hint
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt API
+        hint = super().minimumSizeHint()
+        hint.setHeight(self._height_for_rows(MIN_TABLE_ROWS))
+        return hint
+
+
 class GradientInspector(QWidget):
     """Per-parameter gradient statistics, a histogram, a heat map and norm history."""
 
@@ -237,19 +374,24 @@ class GradientInspector(QWidget):
         self._chart_timer.timeout.connect(self._draw_charts)
         self._build_ui()
         self._retranslate_headers()
+        self._fit_columns()  # before any run too: Qt's 100 px a column would hide ‖Δw‖/‖w‖
         self._update_status()
 
     # -- construction -------------------------------------------------------
     def _build_ui(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)  # every pixel counts in a short window (1366 x 768 laptops)
 
         bar = QHBoxLayout()
         self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
         self.status_label.setToolTip(self.tr("The training step whose gradients are shown."))
+        self.status_label.setAccessibleName(self.tr("Inspector status"))
         bar.addWidget(self.status_label, 1)
         self.freeze_button = QToolButton()
         self.freeze_button.setText(self.tr("Freeze"))
+        self.freeze_button.setAccessibleName(self.tr("Freeze"))
         self.freeze_button.setCheckable(True)
         self.freeze_button.setToolTip(
             self.tr(
@@ -260,6 +402,7 @@ class GradientInspector(QWidget):
         self.freeze_button.toggled.connect(self._on_freeze_toggled)
         bar.addWidget(self.freeze_button)
         self.check_button = QPushButton(self.tr("Gradient check"))
+        self.check_button.setAccessibleName(self.tr("Gradient check"))
         self.check_button.setToolTip(
             self.tr(
                 "Compare the gradient this style computes (autograd, or the hand-written backward "
@@ -271,36 +414,11 @@ class GradientInspector(QWidget):
         bar.addWidget(self.check_button)
         layout.addLayout(bar)
 
-        self.divergence_box = QFrame()
-        self.divergence_box.setFrameShape(QFrame.Shape.StyledPanel)
-        self.divergence_box.setObjectName("divergenceBox")
-        self.divergence_box.setStyleSheet(
-            "#divergenceBox { background: rgba(255, 120, 120, 40); border: 1px solid rgba(200, 40, 40, 120); }"
-        )
-        box = QVBoxLayout(self.divergence_box)
-        self.divergence_label = QLabel()
-        self.divergence_label.setWordWrap(True)
-        self.divergence_label.setTextFormat(Qt.TextFormat.RichText)
-        box.addWidget(self.divergence_label)
-        self.restart_button = QPushButton()
-        self.restart_button.setToolTip(
-            self.tr("Start the run again from the same seed with a learning rate ten times smaller.")
-        )
-        self.restart_button.clicked.connect(self._on_restart_button_clicked)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.restart_button)
-        box.addLayout(row)
-        self.divergence_box.hide()
-        layout.addWidget(self.divergence_box)
+        layout.addWidget(self._build_divergence_box())
+        layout.addWidget(self.divergence_details)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        layout.addWidget(splitter, 1)
-
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = _FittedTable(0, len(COLUMNS))
+        self.table.setAccessibleName(self.tr("Gradient statistics"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -311,43 +429,114 @@ class GradientInspector(QWidget):
         self.table.setColumnHidden(COL["check"], True)
         self.table.setColumnHidden(COL["autograd"], True)
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
-        rows_visible = 4  # the largest model (two weights, two biases) without scrolling
-        self.table.setMinimumHeight(
-            self.table.horizontalHeader().sizeHint().height()
-            + rows_visible * self.table.verticalHeader().defaultSectionSize()
-            + 2 * self.table.frameWidth()
-        )
-        top_layout.addWidget(self.table, 1)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        layout.addWidget(self.table)
         self.hint_label = QLabel(
             self.tr(
-                "Update / weight: a common rule of thumb is about 1e-3 per step. Much smaller often "
+                "‖Δw‖/‖w‖: a common rule of thumb is about 1e-3 per step. Much smaller often "
                 "means slow learning; much larger, unstable steps."
             )
         )
-        self.hint_label.setWordWrap(True)
-        small = QFont(self.hint_label.font())
-        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
-        self.hint_label.setFont(small)
-        muted = self.hint_label.palette()
-        muted.setColor(QPalette.ColorRole.WindowText, muted.color(QPalette.ColorRole.PlaceholderText))
-        self.hint_label.setPalette(muted)
-        top_layout.addWidget(self.hint_label)
+        self.hint_label.setAccessibleName(self.tr("Update ratio hint"))
+        _make_small_print(self.hint_label)
+        layout.addWidget(self.hint_label)
         self.check_label = QLabel()
+        self.check_label.setAccessibleName(self.tr("Gradient check result"))
         self.check_label.setWordWrap(True)
         self.check_label.setTextFormat(Qt.TextFormat.RichText)
         self.check_label.hide()
-        top_layout.addWidget(self.check_label)
-        splitter.addWidget(top)
+        layout.addWidget(self.check_label)
 
-        bottom = QWidget()
-        bottom_layout = QVBoxLayout(bottom)
-        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        # Until a run's first statistics arrive the charts would be bare axes with made-up
+        # ranges; a placeholder says what is missing instead.
+        self.chart_stack = _ChartStack()
+        self.chart_placeholder = QLabel(self.tr("Start a run to see gradients."))
+        self.chart_placeholder.setAccessibleName(self.tr("Start a run to see gradients."))
+        self.chart_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart_placeholder.setWordWrap(True)
+        self.chart_placeholder.setFrameShape(QFrame.Shape.StyledPanel)
+        self.chart_stack.addWidget(self.chart_placeholder)
+        self.charts_page = self._build_charts()
+        self.chart_stack.addWidget(self.charts_page)
+        self.chart_stack.setCurrentWidget(self.chart_placeholder)
+        layout.addWidget(self.chart_stack, 1)
+
+    def _build_divergence_box(self) -> QFrame:
+        """The divergence explanation: a one-line summary with "Why?" to read all of it.
+
+        Collapsed it costs one or two lines, so a short window keeps its charts legible;
+        expanded, the full text (``divergence_details``, below the box in the panel's layout)
+        scrolls if the panel is short.  The details are not inside the box: a box holding
+        wrapped text gets a fixed height-for-width from the layout and could not shrink.
+        (superqt's QCollapsible puts its title in a button, which cannot wrap a long line.)
+        """
+        self.divergence_box = QFrame()
+        self.divergence_box.setAccessibleName(self.tr("Divergence"))
+        self.divergence_box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.divergence_box.setObjectName("divergenceBox")
+        self.divergence_box.setStyleSheet(
+            "#divergenceBox { background: rgba(255, 120, 120, 40); border: 1px solid rgba(200, 40, 40, 120); }"
+        )
+        row = QHBoxLayout(self.divergence_box)
+        row.setContentsMargins(6, 4, 6, 4)
+        self.divergence_toggle = QToolButton()
+        self.divergence_toggle.setText(self.tr("Why?"))
+        self.divergence_toggle.setAccessibleName(self.tr("Why?"))
+        self.divergence_toggle.setToolTip(self.tr("Show or hide the usual causes of a divergence."))
+        self.divergence_toggle.setCheckable(True)
+        self.divergence_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.divergence_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.divergence_toggle.setAutoRaise(True)
+        self.divergence_toggle.toggled.connect(self._on_divergence_toggle_toggled)
+        row.addWidget(self.divergence_toggle, 0, Qt.AlignmentFlag.AlignTop)
+        self.divergence_summary = QLabel()
+        self.divergence_summary.setAccessibleName(self.tr("Divergence summary"))
+        self.divergence_summary.setWordWrap(True)
+        self.divergence_summary.setTextFormat(Qt.TextFormat.RichText)
+        row.addWidget(self.divergence_summary, 1)
+        self.restart_button = QPushButton()
+        self.restart_button.setToolTip(
+            self.tr("Start the run again from the same seed with a learning rate ten times smaller.")
+        )
+        self.restart_button.clicked.connect(self._on_restart_button_clicked)
+        row.addWidget(self.restart_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.divergence_box.hide()
+
+        self.divergence_label = QLabel()
+        self.divergence_label.setAccessibleName(self.tr("Divergence explanation"))
+        self.divergence_label.setWordWrap(True)
+        self.divergence_label.setTextFormat(Qt.TextFormat.RichText)
+        self.divergence_label.setContentsMargins(6, 4, 6, 4)
+        self.divergence_details = _FittedScrollArea()
+        self.divergence_details.setAccessibleName(self.tr("Divergence explanation"))
+        self.divergence_details.setObjectName("divergenceDetails")
+        self.divergence_details.setStyleSheet(
+            "#divergenceDetails { background: rgba(255, 120, 120, 40); border: 1px solid rgba(200, 40, 40, 120); }"
+        )
+        self.divergence_details.setWidget(self.divergence_label)
+        self.divergence_details.setWidgetResizable(True)
+        self.divergence_details.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.divergence_details.viewport().setAutoFillBackground(False)
+        self.divergence_label.setAutoFillBackground(False)
+        # Three lines and a scroll bar at the least: a short window keeps its charts.
+        self.divergence_details.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
+        self.divergence_details.hide()
+        return self.divergence_box
+
+    def _build_charts(self) -> QWidget:
+        """The histogram / values toggle, the heat map's sampling caption and the three charts."""
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(2)
         toggles = QHBoxLayout()
         self.gradient_button = QToolButton()
         self.gradient_button.setText(self.tr("Gradient"))
+        self.gradient_button.setAccessibleName(self.tr("Gradient"))
         self.gradient_button.setToolTip(self.tr("Histogram of the selected parameter's gradient."))
         self.values_button = QToolButton()
         self.values_button.setText(self.tr("Values"))
+        self.values_button.setAccessibleName(self.tr("Values"))
         self.values_button.setToolTip(
             self.tr("Histogram of the selected parameter's values (the weights themselves).")
         )
@@ -355,28 +544,39 @@ class GradientInspector(QWidget):
         for button in (self.gradient_button, self.values_button):
             button.setCheckable(True)
             self._hist_group.addButton(button)
-            toggles.addWidget(button)
+            toggles.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         self.gradient_button.setChecked(True)
         self.values_button.toggled.connect(self._on_values_button_toggled)
-        toggles.addStretch(1)
-        bottom_layout.addLayout(toggles)
+        self.heatmap_caption = QLabel()
+        self.heatmap_caption.setAccessibleName(self.tr("Heat map sampling"))
+        self.heatmap_caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        _make_small_print(self.heatmap_caption)
+        self.heatmap_caption.hide()
+        toggles.addWidget(self.heatmap_caption, 1)
+        toggles.addStretch(0)
+        page_layout.addLayout(toggles)
 
         self.plots = TimedLayoutWidget()
+        self.plots.setAccessibleName(self.tr("Gradient charts"))
         self.plots.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.plots.setToolTip(
             self.tr(
                 "Left: how the selected parameter's gradient (or values) is distributed. "
-                "Middle: its gradient as a matrix (rows and columns sampled when large); "
+                "Right: its gradient as a matrix (rows and columns sampled when large); "
                 "red is positive, blue negative, white zero. "
                 "Bottom: every parameter's gradient norm over the steps, on a log scale."
             )
         )
+        self.plots.ci.layout.setContentsMargins(2, 2, 2, 2)
+        self.plots.ci.layout.setVerticalSpacing(0)
         self.hist_plot = self.plots.addPlot(row=0, col=0)
         self.hist_plot.setLabel("left", self.tr("count"))
         self.hist_plot.setMouseEnabled(x=False, y=False)
+        # pyqtgraph would scale the ticks and add "(x0.001)" to the label: counts are whole
+        # numbers, and a long rotated label no longer fits a short chart.
+        for axis in (self.hist_plot.getAxis("left"), self.hist_plot.getAxis("bottom")):
+            _compact_axis(axis)
         self.histogram_curve = pg.PlotDataItem(
-            x=np.array([0.0, 1.0]),
-            y=np.array([0.0]),
             stepMode="center",
             fillLevel=0,
             brush=(80, 140, 220, 150),
@@ -388,7 +588,7 @@ class GradientInspector(QWidget):
         self.heat_plot.invertY(True)  # row 0 at the top, as a matrix is written
         self.heat_plot.setAspectLocked(False)
         self.heat_plot.setLabel("left", self.tr("row"))
-        self.heat_plot.setLabel("bottom", self.tr("column"))
+        self.heat_plot.setLabel("bottom", self.tr("column"))  # until a parameter names it
         self.heatmap_image = pg.ImageItem(axisOrder="row-major")
         self.heat_plot.addItem(self.heatmap_image)
         self.color_bar = pg.ColorBarItem(
@@ -399,10 +599,22 @@ class GradientInspector(QWidget):
             colorMapMenu=False,
         )
         self.color_bar.setImageItem(self.heatmap_image, insert_in=self.heat_plot)
+        # pyqtgraph's own tick text (0.00025, or a hidden x1e-4 factor) is cut off at the
+        # bar's default 45 px; short strings and an axis as wide as the widest one fit.
+        bar_axis = self.color_bar.axis
+        _compact_axis(bar_axis)
+        tick_font = bar_axis.style.get("tickFont") or self.plots.font()
+        bar_axis.setWidth(QFontMetrics(tick_font).horizontalAdvance(WIDEST_TICK) + 12)
 
-        self.norm_plot = self.plots.addPlot(row=1, col=0, colspan=2)
+        self.norm_plot = self.plots.addPlot(row=1, col=0, colspan=2, axisItems={"left": _DecadeAxis("left")})
         # Curves get log10 values computed once per step; only the axis is in log mode.
         self.norm_plot.getAxis("left").setLogMode(True)
+        self.norm_plot.getAxis("left").enableAutoSIPrefix(False)  # else a bogus "(x1e+15)"
+        self.norm_plot.getAxis("bottom").enableAutoSIPrefix(False)  # steps are counted, not scaled
+        # A run's first point alone would get a zero-width range: pyqtgraph then spreads it
+        # over -400..400 "steps" and crowds the log axis with labels.  At least one step and
+        # one decade keep the axes readable.
+        self.norm_plot.getViewBox().setLimits(xMin=0.0, minXRange=1.0, minYRange=1.0)
         self.norm_plot.setLabel("left", self.tr("‖gradient‖"))
         self.norm_plot.setLabel("bottom", self.tr("step"))
         self.norm_plot.setClipToView(True)
@@ -410,10 +622,20 @@ class GradientInspector(QWidget):
         self.norm_legend = self.norm_plot.addLegend(offset=(5, 5))
         self.norm_curves: dict[str, pg.PlotDataItem] = {}
         self.chart_pacer = Pacer(self.plots, CHART_BUDGET, MIN_CHART_INTERVAL_MS, MAX_CHART_INTERVAL_MS)
-        bottom_layout.addWidget(self.plots, 1)
-        splitter.addWidget(bottom)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 2)
+        self.plots.setMinimumHeight(self._charts_minimum_height())
+        page_layout.addWidget(self.plots, 1)
+        return page
+
+    def _charts_minimum_height(self) -> int:
+        """Room for two rows of charts whose plotting areas are MIN_CHART_VIEW_PX tall.
+
+        Under each plotting area a bottom axis takes a line of tick numbers and a line of
+        label (pyqtgraph sizes its axes only once shown, so they are estimated from the font).
+        """
+        line = QFontMetrics(self.plots.font()).height()
+        per_row = MIN_CHART_VIEW_PX + 2 * line + 12
+        _left, top, _right, bottom = self.plots.ci.layout.getContentsMargins()
+        return int(2 * per_row + top + bottom + 2 * self.plots.frameWidth())
 
     def _retranslate_headers(self) -> None:
         headers = {
@@ -516,17 +738,25 @@ class GradientInspector(QWidget):
         self.show_grad_norms(norm_steps[done:], grad_norms[done:])
 
     def clear(self) -> None:
-        """Forget the run: empty table and plots, no divergence, no check result."""
+        """Forget the run: empty table and plots, no divergence, no check result, no freeze."""
         self._shown = self._latest = None
         self._chart_timer.stop()
+        # A freeze held the forgotten run's numbers; kept, it would hide the next run's
+        # gradients behind "no gradients yet" while that run trains.
+        self.set_frozen(False)
         self._divergence = None
         self._history.reset(())
         self._reset_norm_curves(())
         self._set_rows((), ())
-        self.histogram_curve.setData(x=np.array([0.0, 1.0]), y=np.array([0.0]))
+        self.histogram_curve.clear()
         self.heatmap_image.clear()
         self.color_bar.setLevels((-1.0, 1.0))
+        self._titled = None
+        self.heatmap_caption.clear()
+        self.heatmap_caption.hide()
+        self.chart_stack.setCurrentWidget(self.chart_placeholder)
         self.divergence_box.hide()
+        self.divergence_details.hide()
         self._forget_check()
         self._update_status()
 
@@ -541,11 +771,14 @@ class GradientInspector(QWidget):
         self._divergence = divergence
         self._lr_after_restart = float(lr) / 10.0
         self._apply_divergence_highlight()
-        self.divergence_label.setText(self._divergence_text(divergence, float(lr), loss_reduction))
+        text = self._divergence_text(divergence, float(lr), loss_reduction)
+        self.divergence_label.setText(text)
+        self.divergence_summary.setText(_first_line(text))
         self.restart_button.setText(
             self.tr("Restart with lr / 10 (= {0:g})").format(self._lr_after_restart)
         )
         self.divergence_box.show()
+        self.divergence_details.setVisible(self.divergence_toggle.isChecked())
         self._update_status()
 
     def highlighted_tensor(self) -> str | None:
@@ -613,14 +846,17 @@ class GradientInspector(QWidget):
             self._set_number_cells(row, p)
         if self._resize_pending:
             self._resize_pending = False
-            self.table.resizeColumnsToContents()
-            # Fitted to the first numbers only, a column would cut later, longer ones to "…".
-            widest = self.table.fontMetrics().horizontalAdvance(WIDEST_NUMBER) + NUMBER_PADDING_PX
-            for key in NUMBER_COLUMNS:
-                if self.table.columnWidth(COL[key]) < widest:
-                    self.table.setColumnWidth(COL[key], widest)
+            self._fit_columns()
         self._request_charts()
         self._update_status()
+
+    def _fit_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        # Fitted to the first numbers only, a column would cut later, longer ones to "…".
+        widest = self.table.fontMetrics().horizontalAdvance(WIDEST_NUMBER) + NUMBER_PADDING_PX
+        for key in NUMBER_COLUMNS:
+            if self.table.columnWidth(COL[key]) < widest:
+                self.table.setColumnWidth(COL[key], widest)
 
     def set_live(self, live: bool) -> None:
         """While ``live`` (a run is training) the charts keep to :data:`CHART_BUDGET`.
@@ -634,7 +870,10 @@ class GradientInspector(QWidget):
             self._draw_charts()
 
     def _request_charts(self) -> None:
-        if not self._live:
+        # A run's first statistics replace the placeholder at once: waiting for the pacer
+        # (up to MAX_CHART_INTERVAL_MS after the previous run's last frame) would leave the
+        # panel blank, or showing the previous run, for the first seconds of a new one.
+        if not self._live or self.chart_stack.currentWidget() is self.chart_placeholder:
             self._draw_charts()
         elif not self._chart_timer.isActive():  # else the pending frame shows the newest
             wait_ms = self.chart_pacer.wait_ms()
@@ -646,6 +885,8 @@ class GradientInspector(QWidget):
     @Slot()
     def _draw_charts(self) -> None:
         self._chart_timer.stop()
+        if self._shown is not None:
+            self.chart_stack.setCurrentWidget(self.charts_page)
         started = time.perf_counter()
         self._draw_selected()
         self._draw_norms()
@@ -678,6 +919,7 @@ class GradientInspector(QWidget):
             table.blockSignals(False)
         self._apply_divergence_highlight()
         self._resize_pending = bool(names)  # once the first numbers are in
+        self.table.updateGeometry()  # its height follows the number of rows
 
     def _set_number_cells(self, row: int, p: ParamStats) -> None:
         table = self.table
@@ -728,13 +970,18 @@ class GradientInspector(QWidget):
         values = self.values_button.isChecked()
         hist = p.weight_hist if values else p.grad_hist
         self.histogram_curve.setData(x=hist.edges, y=hist.counts)
-        if (p.name, values) != self._titled:  # titles only when they change: setHtml is slow
+        if (p.name, values) != self._titled:  # labels only when they change: setHtml is slow
             self._titled = (p.name, values)
+            # The axis label names the parameter: a title above each chart would cost a
+            # text line of height the charts need in a short window.
             what = self.tr("values of {0}") if values else self.tr("gradient of {0}")
-            self.hist_plot.setTitle(what.format(p.name), size="9pt")
-            self.hist_plot.setLabel("bottom", self.tr("value") if values else self.tr("gradient"))
-            self.heat_plot.setTitle(self.tr("gradient of {0}").format(p.name), size="9pt")
+            self.hist_plot.setLabel("bottom", what.format(p.name))
+            self.heat_plot.setLabel("bottom", self.tr("gradient of {0}").format(p.name))
         preview = p.grad_preview
+        caption = self.heatmap_caption_text(p.shape, preview.shape)
+        if caption != self.heatmap_caption.text():
+            self.heatmap_caption.setText(caption)
+            self.heatmap_caption.setVisible(bool(caption))
         if not np.isfinite(preview).all():
             preview = np.nan_to_num(preview, nan=0.0)
         level = symmetric_level(p.grad_max_abs, preview)
@@ -749,6 +996,8 @@ class GradientInspector(QWidget):
         for curve in self.norm_curves.values():
             self.norm_plot.removeItem(curve)
         self.norm_curves = {}
+        # The names side by side: stacked, four of them fill a short chart's height.
+        self.norm_legend.setColumnCount(max(1, min(len(names), MAX_TABLE_ROWS)))
         for i, name in enumerate(names):
             curve = pg.PlotDataItem(
                 pen=pg.mkPen(NORM_COLOURS[i % len(NORM_COLOURS)], width=1.5), name=name
@@ -791,6 +1040,31 @@ class GradientInspector(QWidget):
         self.status_label.setText(text)
 
     # -- texts --------------------------------------------------------------
+    def heatmap_caption_text(self, shape: tuple[int, ...], preview_shape: tuple[int, ...]) -> str:
+        """Which rows and columns of a ``shape`` parameter its ``preview_shape`` heat map shows.
+
+        Empty when the heat map shows every entry; otherwise "1 in k" for rows and columns,
+        k being the parameter's rows (columns) over the rows (columns) shown.
+        """
+        rows, cols = matrix_shape(tuple(shape))
+        shown_rows, shown_cols = (tuple(preview_shape) + (1, 1))[:2]
+        if (shown_rows, shown_cols) == (rows, cols):
+            return ""
+
+        def step(total: int, shown: int) -> str:
+            k = total / max(shown, 1)
+            return f"{k:.0f}" if abs(k - round(k)) < 0.05 else f"{k:.1f}"
+
+        if shown_rows < rows:
+            row_text = self.tr("{0} of {1} rows (1 in {2})").format(shown_rows, rows, step(rows, shown_rows))
+        else:
+            row_text = self.tr("all {0} rows").format(rows)
+        if shown_cols < cols:
+            col_text = self.tr("{0} of {1} columns (1 in {2})").format(shown_cols, cols, step(cols, shown_cols))
+        else:
+            col_text = self.tr("all {0} columns").format(cols)
+        return self.tr("Heat map: {0}, {1}.").format(row_text, col_text)
+
     def _grade_word(self, grade: str) -> str:
         return {
             "good": self.tr("good"),
@@ -890,6 +1164,11 @@ class GradientInspector(QWidget):
             self._update_status()
         self.frozenChanged.emit(frozen)
 
+    @Slot(bool)
+    def _on_divergence_toggle_toggled(self, expanded: bool) -> None:
+        self.divergence_details.setVisible(expanded and self._divergence is not None)
+        self.divergence_toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
+
     @Slot()
     def _on_check_button_clicked(self) -> None:
         self.gradientCheckRequested.emit()
@@ -912,6 +1191,13 @@ class GradientInspector(QWidget):
     @Slot(bool)
     def _on_values_button_toggled(self, _checked: bool) -> None:
         self._draw_selected()
+
+
+def _first_line(rich_text: str) -> str:
+    """The first paragraph of a rich text, as plain text (the divergence summary line)."""
+    doc = QTextDocument()
+    doc.setHtml(rich_text)
+    return f"<b>{_escape(doc.firstBlock().text().strip())}</b>"
 
 
 def _escape(text: str) -> str:
