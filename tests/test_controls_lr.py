@@ -137,3 +137,22 @@ def test_the_gpu_fast_mode_is_greyed_with_its_reason_where_it_cannot_apply(panel
     _select(panel.style, "tensors")
     assert not box.isEnabled() and "CUDA" in box.toolTip()
     assert not panel.fast_mode_active() and seen[-1] is False
+
+
+def test_validity_is_state_not_the_visibility_of_a_label(qtbot):
+    from playground.gui.main_window import MainWindow
+    from playground.gui.settings import Settings
+
+    w = MainWindow(Settings(config=TrainConfig(N=8, D_in=10, H=4, D_out=2)))
+    qtbot.addWidget(w)
+    w.show()
+    assert w.controls.valid
+    w.controls.lr.edit.setText("abc")  # not a number: refused, and the controls say so
+    w.controls.lr.edit.editingFinished.emit()
+    assert not w.controls.valid
+    w._update_actions()
+    assert not w.act_start.isEnabled()
+    # On another tab the controls (and their message) are hidden: Start stays off all the same.
+    w.tabs.setCurrentWidget(w.code_view)
+    w._update_actions()
+    assert not w.act_start.isEnabled()

@@ -48,6 +48,9 @@ class ControlPanel(QWidget):
         self._gpu_note = gpu_note
         self._config = config or TrainConfig()
         self._lr_user_set = False
+        #: Whether the controls show a configuration that can train (kept as state: the
+        #: message saying why not is hidden with the panel on other tabs).
+        self.valid = True
         #: A style switch kept a typed lr: the advice offers the new style's lesson lr.
         self._offer_lesson_lr = False
         self._optimizer_user_set = False
@@ -353,7 +356,7 @@ class ControlPanel(QWidget):
         self._lr_user_set = True
         self._offer_lesson_lr = False
         self._validate()
-        if not self.message.isVisible():
+        if self.valid:
             self.lrChanged.emit(lr)
 
     @Slot(int)
@@ -422,6 +425,7 @@ class ControlPanel(QWidget):
             self.configInvalid.emit(str(exc))
             return
         self.message.hide()
+        self.valid = True
         self._show_lr_advice(cfg)
         self._update_fast_mode(cfg)
         if cfg != self._config:
@@ -448,6 +452,7 @@ class ControlPanel(QWidget):
 
     @Slot(str)
     def _show_error(self, text: str) -> None:
+        self.valid = False
         self.message.setText(text)
         self.message.show()
 
