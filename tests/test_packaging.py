@@ -292,6 +292,66 @@ def test_desktop_entry_validates_and_names_the_launcher_and_icon(tmp_path):
     assert out.returncode == 0 and not out.stdout.strip(), out.stdout + out.stderr
 
 
+def test_desktop_entry_passes_the_file_and_claims_the_experiment_type():
+    """A double-clicked experiment reaches `backprop-playground FILE` (%f: one local path)."""
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str
+    entry.read_string(make_deb.desktop_entry())
+    d = entry["Desktop Entry"]
+    assert d["Exec"] == f"{appinfo.SLUG} %f"
+    assert d["MimeType"].endswith(";")
+    assert [t for t in d["MimeType"].split(";") if t] == ["application/x-backprop-playground-experiment"]
+    assert make_deb.experiment_mime_type() == "application/x-backprop-playground-experiment"
+
+
+def _mime_types() -> list:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(make_deb.EXPERIMENT_MIME_XML).getroot()
+    assert root.tag == f"{make_deb.MIME_NAMESPACE}mime-info"
+    return root.findall(f"{make_deb.MIME_NAMESPACE}mime-type")
+
+
+def test_experiment_mime_file_parses_and_names_the_glob():
+    ns = make_deb.MIME_NAMESPACE
+    (mime,) = _mime_types()
+    assert mime.get("type") == make_deb.experiment_mime_type()
+    assert [g.get("pattern") for g in mime.findall(f"{ns}glob")] == ["*.bpexp.json"]
+    assert [c.get("type") for c in mime.findall(f"{ns}sub-class-of")] == ["application/json"]
+    assert mime.findtext(f"{ns}comment") == f"{appinfo.APP_NAME} experiment"
+
+
+def test_update_mime_database_reads_the_glob_and_the_parent_type(tmp_path):
+    packages = tmp_path / "mime" / "packages"
+    packages.mkdir(parents=True)
+    shutil.copy(make_deb.EXPERIMENT_MIME_XML, packages / f"{appinfo.APP_ID}.xml")
+    out = subprocess.run([need_tool("update-mime-database"), str(tmp_path / "mime")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    mime_type = make_deb.experiment_mime_type()
+    globs = (tmp_path / "mime" / "globs2").read_text(encoding="utf-8").splitlines()
+    assert f"50:{mime_type}:*.bpexp.json" in globs
+    assert f"{mime_type} application/json" in (tmp_path / "mime" / "subclasses").read_text(encoding="utf-8")
+
+
+def test_the_save_dialog_offers_a_name_the_mime_glob_matches(qtbot, monkeypatch):
+    """What the app saves is what a file manager opens with it."""
+    import fnmatch
+
+    from playground.gui import main_window
+    from playground.gui.settings import Settings
+
+    asked: list[tuple] = []
+    monkeypatch.setattr(main_window.QFileDialog, "getSaveFileName", lambda *args: asked.append(args) or ("", ""))
+    window = main_window.MainWindow(Settings())
+    qtbot.addWidget(window)
+    window.save_experiment_dialog()
+    (_parent, _title, name, filters), = asked
+    (mime,) = _mime_types()
+    glob = mime.find(f"{make_deb.MIME_NAMESPACE}glob").get("pattern")
+    assert name == "experiment.bpexp.json" and fnmatch.fnmatch(name, glob)
+    assert glob in filters
+
+
 def test_metainfo_validates(tmp_path):
     path = tmp_path / f"{appinfo.APP_ID}.metainfo.xml"
     path.write_text(make_deb.metainfo("1.2.3", "2026-01-31"), encoding="utf-8")
@@ -329,7 +389,7 @@ def _fake_bundle(folder: Path) -> Path:
     return bundle
 
 
-def test_deb_layout_installs_bundle_launcher_menu_entry_icons_and_metainfo(tmp_path):
+def test_deb_layout_installs_bundle_launcher_menu_entry_icons_metainfo_and_mime_type(tmp_path):
     need_tool("dpkg-deb")
     deb = make_deb.build_deb(_fake_bundle(tmp_path), tmp_path / "out", tmp_path / "work", depends="libc6")
     listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True).stdout
@@ -344,6 +404,7 @@ def test_deb_layout_installs_bundle_launcher_menu_entry_icons_and_metainfo(tmp_p
     assert entries[f"/usr/bin/{appinfo.SLUG}"][0] == "-rwxr-xr-x"
     for path in (f"/usr/share/applications/{appinfo.APP_ID}.desktop",
                  f"/usr/share/metainfo/{appinfo.APP_ID}.metainfo.xml",
+                 f"/usr/share/mime/packages/{appinfo.APP_ID}.xml",
                  f"/usr/share/icons/hicolor/scalable/apps/{appinfo.APP_ID}.svg",
                  f"/usr/share/icons/hicolor/48x48/apps/{appinfo.APP_ID}.png",
                  f"/usr/share/icons/hicolor/256x256/apps/{appinfo.APP_ID}.png",

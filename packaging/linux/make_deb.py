@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +33,9 @@ RESOURCES = ROOT / "resources"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 TOOLS = {"dpkg-deb": "dpkg", "dpkg-shlibdeps": "dpkg-dev", "objdump": "binutils", "readelf": "binutils",
          "strip": "binutils", "dpkg": "dpkg"}
+#: The experiment file type (shared MIME-info XML): installed for the MIME database, named in the desktop entry.
+EXPERIMENT_MIME_XML = HERE / "experiment-mime.xml"
+MIME_NAMESPACE = "{http://www.freedesktop.org/standards/shared-mime-info}"
 #: Not found through library links but needed all the same: something to draw text with.
 RECOMMENDS = "fonts-dejavu-core | fonts-freefont-ttf | fonts-liberation"
 
@@ -160,7 +164,14 @@ def launcher_script() -> str:
     )
 
 
+def experiment_mime_type() -> str:
+    """The experiment files' MIME type, as the shared MIME-info file defines it."""
+    root = ElementTree.parse(EXPERIMENT_MIME_XML).getroot()
+    return root.find(f"{MIME_NAMESPACE}mime-type").get("type")
+
+
 def desktop_entry() -> str:
+    # Exec's %f: a file manager passes the experiment file to open (`backprop-playground FILE`).
     return "\n".join([
         "[Desktop Entry]",
         "Type=Application",
@@ -173,7 +184,7 @@ def desktop_entry() -> str:
         "Terminal=false",
         "Categories=Education;ComputerScience;ArtificialIntelligence;",
         "Keywords=neural;network;backpropagation;gradient;pytorch;machine learning;",
-        "MimeType=application/json;",
+        f"MimeType={experiment_mime_type()};",
         f"StartupWMClass={appinfo.SLUG}",
         "",
     ])
@@ -337,6 +348,8 @@ def layout(bundle: Path, root: Path, version: str) -> None:
     _write(usr / "bin" / appinfo.SLUG, launcher_script(), 0o755)
     _write(usr / "share" / "applications" / f"{appinfo.APP_ID}.desktop", desktop_entry())
     _write(usr / "share" / "metainfo" / f"{appinfo.APP_ID}.metainfo.xml", metainfo(version, release_date()))
+    # dpkg's trigger on usr/share/mime/packages runs update-mime-database on install
+    _write(usr / "share" / "mime" / "packages" / f"{appinfo.APP_ID}.xml", EXPERIMENT_MIME_XML.read_bytes())
     icons = usr / "share" / "icons" / "hicolor"
     for size in ICON_SIZES:
         _write(icons / f"{size}x{size}" / "apps" / f"{appinfo.APP_ID}.png",
