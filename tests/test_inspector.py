@@ -284,16 +284,28 @@ def test_a_diverged_loss_is_explained_and_restart_carries_lr_over_ten(inspector,
         inspector.show_stats(s)
     lo, hi = inspector.heatmap_image.getLevels()
     assert lo == -hi and math.isfinite(hi)
-    inspector.show_divergence(last.divergence, 1.0, "sum")
+    inspector.show_divergence(last.divergence, 1.0, last.diagnosis)
     assert not inspector.divergence_box.isHidden()
     assert inspector.highlighted_tensor() == "loss"
     assert inspector.highlighted_row() == -1 and highlighted_rows(inspector) == []
     text = inspector.divergence_label.text()
     assert f"step {last.divergence.step}" in text and "loss became" in text
-    assert "N·D_out" in text and "mean" in text and "activations" in text.lower()
+    assert last.diagnosis.cause == "lr-too-high" and "Learning rate too high" in text
     with qtbot.waitSignal(inspector.restartRequested) as blocker:
         inspector.restart_button.click()
     assert blocker.args == [pytest.approx(0.1)]
+
+
+def test_the_divergence_panel_names_the_diagnosed_cause_and_offers_no_lr_when_a_mistake_is_the_cure(
+        inspector, qtbot):
+    from playground.core.loop import train
+
+    _, last = train(TrainConfig(mistake="no-zero-grad"))
+    inspector.show()
+    inspector.show_divergence(last.divergence, 1e-6, last.diagnosis)
+    text = inspector.divergence_label.text()
+    assert "zero_grad" in text and "too high" not in text
+    assert inspector.restart_button.isHidden()
 
 
 def test_a_diverged_weight_highlights_its_row(inspector, qtbot):
@@ -304,7 +316,7 @@ def test_a_diverged_weight_highlights_its_row(inspector, qtbot):
     assert (d.tensor, d.kind) == ("w1", "weight")
     for s in stats:
         inspector.show_stats(s)
-    inspector.show_divergence(d, 1e36, "mean")
+    inspector.show_divergence(d, 1e36, last.diagnosis)
     assert inspector.highlighted_row() == 0
     assert highlighted_rows(inspector) == [0]
     assert "w1 became inf" in inspector.divergence_label.text()
@@ -322,7 +334,7 @@ def test_divergence_before_any_statistics_marks_the_row_when_it_appears(inspecto
     cfg = TrainConfig(**SMALL, style="tensors", steps=2, lr=1e-3)
     stats, _ = loop_stats(cfg)
     divergence = type("D", (), {"step": 0, "tensor": "w2", "kind": "gradient", "value": "nan"})()
-    inspector.show_divergence(divergence, 1e-3, "sum")
+    inspector.show_divergence(divergence, 1e-3)
     inspector.show_stats(stats[0])
     assert highlighted_rows(inspector) == [1]
 
@@ -526,17 +538,17 @@ def test_divergence_collapses_to_a_summary_and_expands_to_the_causes(inspector, 
     inspector.show()
     qtbot.waitExposed(inspector)
     divergence = type("D", (), {"step": 7, "tensor": "w1", "kind": "gradient", "value": "nan"})()
-    inspector.show_divergence(divergence, 0.5, "sum")
+    inspector.show_divergence(divergence, 0.5)
     assert inspector.divergence_box.isVisible() and not inspector.divergence_details.isVisible()
     summary = inspector.divergence_summary.text()
     assert "step 7" in summary and "w1" in summary
     assert "<li>" not in summary and len(summary) < len(inspector.divergence_label.text())
     inspector.divergence_toggle.click()
     assert inspector.divergence_details.isVisible()
-    assert "N·D_out" in inspector.divergence_label.text()
+    assert "ten times smaller" in inspector.divergence_label.text()
     inspector.clear()
     assert not inspector.divergence_box.isVisible() and not inspector.divergence_details.isVisible()
-    inspector.show_divergence(divergence, 0.5, "sum")  # the reader's choice stays
+    inspector.show_divergence(divergence, 0.5)  # the reader's choice stays
     assert inspector.divergence_details.isVisible()
 
 

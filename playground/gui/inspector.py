@@ -25,8 +25,8 @@ Feeding (GUI thread only; everything passed in is plain data):
   charts are drawn at once, not when the pacing would allow.
 * :meth:`GradientInspector.set_live` ``(bool)``: True while a run trains, so the
   charts redraw only as often as :data:`CHART_BUDGET` allows.
-* :meth:`GradientInspector.show_divergence` ``(divergence, lr, loss_reduction)``:
-  with ``batch.divergence``, the learning rate in use and ``cfg.loss``.  Marks
+* :meth:`GradientInspector.show_divergence` ``(divergence, lr, diagnosis)``:
+  with ``batch.divergence``, the learning rate in use and ``batch.diagnosis``.  Marks
   the parameter's row (nothing in the table when the loss itself went first),
   explains the usual causes and offers "Restart with lr / 10".
 * :meth:`GradientInspector.show_gradient_check` ``(report: GradCheckReport)``
@@ -52,7 +52,7 @@ Typical wiring::
     inspector.restartRequested.connect(window.restart_with_lr)
     inspector.gradientCheckRequested.connect(window._on_inspector_gradient_check)
     # per batch:  for s in batch.stats: inspector.show_stats(s)
-    #             if batch.divergence: inspector.show_divergence(batch.divergence, lr, cfg.loss)
+    #             if batch.divergence: inspector.show_divergence(batch.divergence, lr, batch.diagnosis)
     # new run:    inspector.clear()
 
 Items the window and tests may read: ``table``, ``histogram_curve``,
@@ -93,8 +93,10 @@ from PySide6.QtWidgets import (
 
 import pyqtgraph as pg  # isort: skip  (after PySide6, so pyqtgraph binds to it)
 
+from ..core.diagnosis import Diagnosis
 from ..core.gradcheck import GradCheckReport, ParamCheck
 from ..core.gradstats import ParamStats, StepStats
+from . import diagnosis_text
 from .pacing import Pacer, TimedLayoutWidget
 
 #: Table columns, in order.
@@ -766,17 +768,20 @@ class GradientInspector(QWidget):
         self.table.setColumnHidden(COL["check"], True)
         self.table.setColumnHidden(COL["autograd"], True)
 
-    def show_divergence(self, divergence: Any, lr: float, loss_reduction: str) -> None:
-        """Explain a :class:`~playground.core.loop.Divergence` and offer a restart at lr / 10."""
+    def show_divergence(self, divergence: Any, lr: float, diagnosis: Diagnosis | None = None) -> None:
+        """Explain a :class:`~playground.core.loop.Divergence` by its diagnosed cause, and offer
+        a restart at the learning rate the diagnosis gives (lr / 10 without one); no restart
+        button when a smaller lr is not the cure (a classic mistake is)."""
         self._divergence = divergence
-        self._lr_after_restart = float(lr) / 10.0
+        restart = float(lr) / 10.0 if diagnosis is None else diagnosis.restart_lr
+        self._lr_after_restart = math.nan if restart is None else float(restart)
         self._apply_divergence_highlight()
-        text = self._divergence_text(divergence, float(lr), loss_reduction)
+        text = self._divergence_text(divergence, diagnosis)
         self.divergence_label.setText(text)
         self.divergence_summary.setText(_first_line(text))
-        self.restart_button.setText(
-            self.tr("Restart with lr / 10 (= {0:g})").format(self._lr_after_restart)
-        )
+        self.restart_button.setVisible(restart is not None)
+        if restart is not None:
+            self.restart_button.setText(self.tr("Restart with lr = {0:g}").format(self._lr_after_restart))
         self.divergence_box.show()
         self.divergence_details.setVisible(self.divergence_toggle.isChecked())
         self._update_status()
@@ -1106,7 +1111,8 @@ class GradientInspector(QWidget):
             )
         return text
 
-    def _divergence_text(self, d: Any, lr: float, loss_reduction: str) -> str:
+    def _divergence_text(self, d: Any, diagnosis: Diagnosis | None) -> str:
+        """A headline naming the step and the tensor, then the diagnosed cause and what to try."""
         value = _escape(str(d.value))
         tensor = _escape(str(d.tensor))
         if d.kind == "loss":
@@ -1116,42 +1122,9 @@ class GradientInspector(QWidget):
         else:
             what = self.tr("{0} became {1} in the update").format(tensor, value)
         head = self.tr("<b>Training diverged at step {0}: {1}.</b>").format(d.step, what)
-        lr_text = f"{lr:g}"
-        if loss_reduction == "sum":
-            causes = [
-                self.tr(
-                    "<b>Learning rate too high for a summed loss.</b> With loss = sum each of the N·D_out "
-                    "predicted numbers adds its own term, so the gradient is N·D_out times larger than with "
-                    "the mean (640 times for the lesson's 64 × 10). With lr = {0} each step overshoots, "
-                    "the next error is bigger, and it snowballs until the numbers overflow; that is why "
-                    "the lesson uses lr = 1e-6."
-                ).format(lr_text),
-                self.tr(
-                    "<b>Mean vs sum.</b> The loss 'mean' divides the gradient by N·D_out; "
-                    "keeping 'sum' needs a learning rate about N·D_out times smaller."
-                ),
-            ]
-        else:
-            causes = [
-                self.tr(
-                    "<b>Learning rate too high.</b> With lr = {0} each step overshoots the minimum, so the "
-                    "next error and gradient are bigger, and so on until the numbers overflow."
-                ).format(lr_text),
-                self.tr(
-                    "<b>Mean vs sum.</b> The loss is already the mean, so the gradient is not inflated by "
-                    "N·D_out: the learning rate itself is too large for these weights."
-                ),
-            ]
-        causes.append(
-            self.tr(
-                "<b>Exploding activations.</b> Large inputs or weights make the hidden values x·w1 large; "
-                "with no activation (or ReLU) nothing bounds them, and every overshooting step makes "
-                "them larger still."
-            )
-        )
-        tail = self.tr("Try again with a learning rate ten times smaller.")
-        items = "".join(f"<li>{c}</li>" for c in causes)
-        return f"{head}<ul>{items}</ul>{tail}"
+        if diagnosis is None:
+            return f"{head}<p>{self.tr('Try again with a learning rate ten times smaller.')}</p>"
+        return f"{head}<p>{diagnosis_text.html(diagnosis)}</p>"
 
     # -- slots --------------------------------------------------------------
     @Slot(bool)
