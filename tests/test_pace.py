@@ -151,3 +151,27 @@ def test_the_script_of_an_endless_run_loops_until_stopped():
     text = generate_script(TrainConfig(style="tensors", steps=MAX_STEPS))
     assert "for it in itertools.count():" in text and "import itertools" in text
     compile(text, "endless.py", "exec")
+
+
+def test_a_single_step_shows_its_loss_change_and_update_sizes_highlighted(window, qtbot):
+    from playground.gui.controller import PAUSED
+    from playground.gui.inspector import COL, STEP_BRUSH
+
+    w = window(TrainConfig(**SMALL, steps=100))
+    w.step_once()
+    qtbot.waitUntil(lambda: w.controller.state == PAUSED and w.inspector.step_change.isVisible(), timeout=5000)
+    w.step_once()
+    qtbot.waitUntil(lambda: "Step 1:" in w.inspector.step_change.text(), timeout=5000)
+    text = w.inspector.step_change.text()
+    losses = w.plot.current.history.losses
+    assert "Δ" in text and "w1 moved by" in text and "w2 moved by" in text
+    from playground.gui.inspector import format_sci
+
+    assert format_sci(losses[1] - losses[0]) in text  # the real change between the two steps
+    column = COL["update_ratio"]
+    assert all(w.inspector.table.item(r, column).background() == STEP_BRUSH
+               for r in range(w.inspector.table.rowCount()))
+    w.start_or_resume()  # the run goes on: the step's note and highlight go
+    qtbot.waitUntil(lambda: not w.inspector.step_change.isVisible(), timeout=5000)
+    assert w.inspector.table.item(0, column).background() != STEP_BRUSH
+    w.controller.stop()

@@ -143,6 +143,8 @@ WIDEST_TICK = "-8.88e-88"
 MIN_TABLE_ROWS = 2
 MAX_TABLE_ROWS = 4
 DIVERGED_BRUSH = QBrush(QColor(255, 120, 120, 110))
+#: The update column after a single step (F10): what that step changed.
+STEP_BRUSH = QBrush(QColor(255, 214, 64, 120))
 #: Distinct colours that read on a light or a dark background.
 NORM_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
 
@@ -391,6 +393,14 @@ class GradientInspector(QWidget):
         self.status_label.setToolTip(self.tr("The training step whose gradients are shown."))
         self.status_label.setAccessibleName(self.tr("Inspector status"))
         bar.addWidget(self.status_label, 1)
+        # What one step (F10) changed: filled by show_step_change, hidden otherwise.
+        self.step_change = QLabel()
+        self.step_change.setObjectName("stepChange")
+        self.step_change.setAccessibleName(self.tr("Step change"))
+        self.step_change.setWordWrap(True)
+        self.step_change.setStyleSheet("#stepChange { background: #fff4c2; padding: 2px 4px; }")
+        self.step_change.hide()
+        self._step_highlight = False
         self.freeze_button = QToolButton()
         self.freeze_button.setText(self.tr("Freeze"))
         self.freeze_button.setAccessibleName(self.tr("Freeze"))
@@ -415,6 +425,7 @@ class GradientInspector(QWidget):
         self.check_button.clicked.connect(self._on_check_button_clicked)
         bar.addWidget(self.check_button)
         layout.addLayout(bar)
+        layout.addWidget(self.step_change)
 
         layout.addWidget(self._build_divergence_box())
         layout.addWidget(self.divergence_details)
@@ -759,6 +770,7 @@ class GradientInspector(QWidget):
         self.chart_stack.setCurrentWidget(self.chart_placeholder)
         self.divergence_box.hide()
         self.divergence_details.hide()
+        self.clear_step_change()
         self._forget_check()
         self._update_status()
 
@@ -785,6 +797,34 @@ class GradientInspector(QWidget):
         self.divergence_box.show()
         self.divergence_details.setVisible(self.divergence_toggle.isChecked())
         self._update_status()
+
+    def show_step_change(self, stats: StepStats, loss: float, previous_loss: float | None) -> None:
+        """What a single step (F10) changed: its loss against the step before, and how far it
+        moved each parameter (the update column is highlighted until the run goes on)."""
+        if previous_loss is None:
+            loss_text = self.tr("loss {0}").format(format_sci(loss))
+        else:
+            loss_text = self.tr("loss {0} → {1} (Δ {2})").format(
+                format_sci(previous_loss), format_sci(loss), format_sci(loss - previous_loss))
+        moves = ", ".join(
+            self.tr("{0} moved by {1} ({2} of ‖{0}‖)").format(
+                p.name, format_sci(p.update_ratio * p.weight_norm), format_sci(p.update_ratio))
+            for p in stats.params)
+        self.step_change.setText(self.tr("Step {0}: {1}. Update: {2}.").format(stats.step, loss_text, moves))
+        self.step_change.show()
+        self._set_step_highlight(True)
+
+    def clear_step_change(self) -> None:
+        self.step_change.hide()
+        self._set_step_highlight(False)
+
+    def _set_step_highlight(self, on: bool) -> None:
+        self._step_highlight = on
+        column = COL["update_ratio"]
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, column)
+            if item is not None:
+                item.setBackground(STEP_BRUSH if on else QBrush())
 
     def highlighted_tensor(self) -> str | None:
         """The tensor named by the divergence shown (``"loss"`` or a parameter), else None."""
@@ -944,6 +984,7 @@ class GradientInspector(QWidget):
             else:
                 where = self.tr("{0:.1f} orders of magnitude below the 1e-3 rule of thumb").format(-orders)
             item.setToolTip(self._column_tips["update_ratio"] + "\n\n" + self.tr("This step: ") + where + ".")
+        item.setBackground(STEP_BRUSH if self._step_highlight else QBrush())
 
     def _set_check_cells(self, row: int, check: ParamCheck | None) -> None:
         item = self.table.item(row, COL["check"])
