@@ -198,3 +198,14 @@ def test_a_run_from_an_old_file_says_its_end_is_not_known(plot, qtbot):
     result = panel.table.item(0, 8)
     assert result.text() == "recorded" and "not saved" in result.toolTip()
     assert panel.table.item(0, 6).text() == panel.table.item(0, 7).text() == "–"
+
+
+def test_before_any_run_the_plot_says_what_will_appear_instead_of_bare_axes(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show()
+    assert plot.stack.currentWidget() is plot.placeholder and "F5" in plot.placeholder.text()
+    run = plot.begin_run(TrainConfig(N=8, D_in=10, H=4, D_out=2))
+    assert plot.stack.currentWidget() is plot.plot_widget
+    plot.remove_run(run)
+    assert plot.stack.currentWidget() is plot.placeholder

@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.config import TrainConfig
 from ..core.history import LossHistory, ema, log10_f32
@@ -219,13 +219,30 @@ class LossPlot(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot_widget)
+        # Before any run: a line saying what will appear here, not bare axes with made-up ranges.
+        self.placeholder = QLabel(self.tr("No run yet. Press F5 (Start) and the loss appears here, step by "
+                                          "step."), self)
+        self.placeholder.setObjectName("lossPlaceholder")
+        self.placeholder.setAccessibleName(self.tr("Loss plot placeholder"))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setStyleSheet("#lossPlaceholder { background: white; color: #555; }")
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(self.plot_widget)
+        self.setAccessibleName(self.tr("Loss plot"))
+        layout.addWidget(self.stack)
+        self.runsChanged.connect(self._show_plot_or_placeholder)
 
         self.pacer = Pacer(self.plot_widget, PAINT_BUDGET, 1000 / REDRAW_HZ, MAX_REDRAW_INTERVAL_MS)
         self.timer = QTimer(self)
         self.timer.setInterval(int(1000 / REDRAW_HZ))
         self.timer.timeout.connect(self.redraw)
         self.timer.start()
+
+    @Slot()
+    def _show_plot_or_placeholder(self) -> None:
+        self.stack.setCurrentWidget(self.plot_widget if self.runs else self.placeholder)
 
     # -- runs ------------------------------------------------------------------
     def begin_run(self, cfg: TrainConfig, colour: str | None = None) -> PlotRun:
