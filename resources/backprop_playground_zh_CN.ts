@@ -4,7 +4,7 @@
 <context>
     <name>AutogradLab</name>
     <message>
-        <location filename="../playground/gui/autograd_lab.py" line="+121"/>
+        <location filename="../playground/gui/autograd_lab.py" line="+124"/>
         <source>x.grad: None (press Backward)</source>
         <extracomment>Emitted after every successful backward of the scalar example (its result). Emitted after every press of a VJP backward button (a ``VjpResult``).</extracomment>
         <translation>x.grad：None（请按“反向传播”）</translation>
@@ -20,7 +20,52 @@
         <translation>自动求导在计算 out 时记录下的内容，从 x（上）画到 out（下）。橙色框是 grad_fn 运算，蓝色框是张量及其值和梯度。箭头是 backward() 走过的路线：从 out 出发，经过每个 grad_fn，直到写入 x.grad 的 AccumulateGrad。</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+10"/>
+        <source>Computation graph</source>
+        <translation>计算图</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Draw the graph larger (Ctrl + wheel up, Ctrl + +).</source>
+        <translation>把计算图画大一些（Ctrl + 滚轮向上，Ctrl + +）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Draw the graph smaller (Ctrl + wheel down, Ctrl + -).</source>
+        <translation>把计算图画小一些（Ctrl + 滚轮向下，Ctrl + -）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show the whole graph in the view, even if its text gets small (or double-click it).</source>
+        <translation>在视图中显示整张计算图，即使文字因此变小（也可以双击计算图）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>How large the graph is drawn: 100 % is the size of this text.</source>
+        <translation>计算图的绘制大小：100 % 即与这段文字一样大。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Zoom {0} %</source>
+        <translation>缩放 {0} %</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>1. Gradients of a scalar: out.backward()</source>
         <translation>1. 标量的梯度：out.backward()</translation>
     </message>
@@ -30,7 +75,7 @@
         <translation>在 x 中输入数字，然后按“反向传播”。自动求导记录对 x 的每一步运算，再从 out 反向回溯，为 x 的每个元素算出 d out/dx。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+14"/>
         <source>x: the leaf tensor (float64, requires_grad=True). Double-click a cell and type any number; every value below is recomputed at once.</source>
         <translation>x：叶子张量（float64，requires_grad=True）。双击单元格即可输入任意数字，下面的各个值会立即重新计算。</translation>
     </message>
@@ -51,12 +96,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+106"/>
+        <location line="+126"/>
         <source>x =</source>
         <translation>x =</translation>
     </message>
     <message>
-        <location line="-105"/>
+        <location line="-125"/>
         <source>y = x + 2</source>
         <translation>y = x + 2</translation>
     </message>
@@ -71,18 +116,28 @@
         <translation>out = z.mean()</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
+        <source>retain_grad() on y and z</source>
+        <translation>对 y 和 z 调用 retain_grad()</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>y and z are not leaves: backward() uses their gradients on the way to x and then frees them, so y.grad and z.grad stay None. Ticked, the example calls y.retain_grad() and z.retain_grad() before out.backward(), and PyTorch keeps them.</source>
+        <translation>y 和 z 不是叶子张量：backward() 在传往 x 的途中用到它们的梯度，随后就将其释放，所以 y.grad 和 z.grad 仍为 None。勾选后，示例会在 out.backward() 之前调用 y.retain_grad() 和 z.retain_grad()，PyTorch 就会保留它们。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Backward: out.backward()</source>
         <translation>反向传播：out.backward()</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+250"/>
+        <location line="+261"/>
         <source>Run out.backward(): autograd walks the graph from out back to x and stores d out/dx in x.grad.</source>
         <translation>执行 out.backward()：自动求导沿计算图从 out 回溯到 x，并把 d out/dx 存入 x.grad。</translation>
     </message>
     <message>
-        <location line="-245"/>
+        <location line="-256"/>
         <source>Lesson values</source>
         <translation>课程中的值</translation>
     </message>
@@ -107,7 +162,12 @@
         <translation>x.grad（自动求导）</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
+        <source>y.grad and z.grad exactly as PyTorch has them after this run.</source>
+        <translation>本次执行后，PyTorch 中 y.grad 和 z.grad 的原样内容。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>The chain rule by hand, for comparison with what autograd did automatically.</source>
         <translation>手工运用链式法则，与自动求导自动算出的结果对照。</translation>
     </message>
@@ -247,12 +307,17 @@
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+37"/>
         <source>Fix the cell named in red first.</source>
         <translation>请先修正红字指出的单元格。</translation>
     </message>
     <message>
         <location line="+24"/>
+        <source>{0}.grad = </source>
+        <translation>{0}.grad：</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>{0} (x + 2) (closed form)</source>
         <translation>{0} (x + 2)（解析式）</translation>
     </message>
@@ -277,7 +342,7 @@
         <translation>有些值超出了 float64 的范围，变成了 inf：请换用小一些的数。</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+66"/>
         <source>The loop doubled y {0} times after y = x * 2, so y = 2^{1} · x = {2} · x
 y = {3}   (||y|| = {4})</source>
         <translation>在 y = x * 2 之后，循环把 y 翻倍了 {0} 次，所以 y = 2^{1} · x = {2} · x
@@ -352,15 +417,16 @@ y = {3}   (||y|| = {4})</translation>
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+83"/>
+        <location filename="../playground/gui/main_window.py" line="+91"/>
         <source>Dismiss</source>
+        <extracomment>The status bar&apos;s numbers change at most this often while a run trains: batches come 20 times a second, faster than anyone reads, and each update re-lays out the bar.</extracomment>
         <translation>关闭</translation>
     </message>
 </context>
 <context>
     <name>CodeView</name>
     <message>
-        <location filename="../playground/gui/code_view.py" line="+85"/>
+        <location filename="../playground/gui/code_view.py" line="+79"/>
         <source>The same training as a plain script: run it with Python and PyTorch alone and it prints the losses the app shows, digit for digit.</source>
         <extracomment>Fallbacks where the platform&apos;s fixed font is not monospaced after all. A short note for the status bar (&quot;Copied…&quot;, &quot;Saved…&quot;).</extracomment>
         <translation>同样的训练写成一个普通脚本：只需 Python 和 PyTorch 即可运行，它打印出的损失与本程序显示的逐位相同。</translation>
@@ -386,7 +452,7 @@ y = {3}   (||y|| = {4})</translation>
         <translation>把脚本保存为可以独立运行的 Python 文件。</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+64"/>
         <source>Could not save the script</source>
         <translation>无法保存脚本</translation>
     </message>
@@ -421,17 +487,12 @@ y = {3}   (||y|| = {4})</translation>
 <context>
     <name>ComputationGraphView</name>
     <message>
-        <location filename="../playground/gui/graph_view.py" line="+137"/>
-        <source>The computation graph autograd recorded during the forward pass. Blue boxes are tensors (green: the leaf x you created), orange ones the grad_fn operations. Arrows show the way backward() passes gradients. Hover over a box for details; Ctrl + wheel zooms, double-click fits the drawing to the view.</source>
-        <translation>自动求导在前向传播时记录的计算图。蓝色框是张量（绿色：你创建的叶子张量 x），橙色框是 grad_fn 运算。箭头表示 backward() 传递梯度的方向。鼠标悬停在框上可查看详情；Ctrl + 滚轮缩放，双击使整张图适应视图。</translation>
-    </message>
-    <message>
-        <location line="+31"/>
+        <location filename="../playground/gui/graph_view.py" line="+230"/>
         <source>None (no backward yet)</source>
         <translation>None（尚未反向传播）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+13"/>
         <source>value</source>
         <translation>值</translation>
     </message>
@@ -441,9 +502,30 @@ y = {3}   (||y|| = {4})</translation>
         <translation>梯度</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>leaf tensor (created by you, requires_grad=True)</source>
         <translation>叶子张量（由你创建，requires_grad=True）</translation>
+    </message>
+    <message>
+        <location line="-49"/>
+        <source>The computation graph autograd recorded during the forward pass. Blue boxes are tensors (green: the leaf x you created), orange ones the grad_fn operations. Arrows show the way backward() passes gradients. Hover over a box for details; Ctrl + wheel or the Zoom buttons zoom, Fit or a double-click shows the whole drawing.</source>
+        <extracomment>One press of Zoom in / Zoom out; one wheel notch zooms by WHEEL_STEP. Zoom limits: beyond them the drawing is a dot or one letter fills the view. A gradient note longer than this many characters is wrapped in its node&apos;s column. How the view picks its zoom when the drawing or the view changes size. The zoom (view scale, 1 = the labels at the UI font size) after every change.</extracomment>
+        <translation>自动求导在前向传播时记录下的计算图。蓝色框是张量（绿色：你创建的叶子张量 x），橙色框是 grad_fn 运算。箭头表示 backward() 传递梯度的路线。把鼠标停在框上可查看详情；用 Ctrl + 滚轮或“放大”“缩小”按钮缩放，“适应窗口”或双击可显示整张图。</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>None (not a leaf; call retain_grad() to keep it)</source>
+        <translation>None（不是叶子张量；调用 retain_grad() 才会保留）</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>intermediate tensor; retain_grad() keeps its .grad</source>
+        <translation>中间张量；retain_grad() 保留了它的 .grad</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>intermediate tensor (not a leaf)</source>
+        <translation>中间张量（不是叶子张量）</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -451,13 +533,13 @@ y = {3}   (||y|| = {4})</translation>
 {2}
 value =
 {3}
-gradient d out/d {0} =
+{0}.grad =
 {4}</source>
         <translation>张量 {0} {1}
 {2}
 值 =
 {3}
-梯度 d out/d {0} =
+{0}.grad =
 {4}</translation>
     </message>
     <message>
@@ -489,8 +571,9 @@ gradient d out/d {0} =
 <context>
     <name>ControlPanel</name>
     <message>
-        <location filename="../playground/gui/controls.py" line="+64"/>
+        <location filename="../playground/gui/controls.py" line="+75"/>
         <source>N: how many training samples (rows of x and y). The lesson uses 64.</source>
+        <extracomment>The GPU fast mode (CUDA graphs) was switched on or off, and can apply. Whether the controls show a configuration that can train (kept as state: the message saying why not is hidden with the panel on other tabs). A style switch kept a typed lr: the advice offers the new style&apos;s lesson lr.</extracomment>
         <translation>N：训练样本的个数（x 和 y 的行数）。课程中为 64。</translation>
     </message>
     <message>
@@ -540,16 +623,39 @@ gradient d out/d {0} =
     </message>
     <message>
         <location line="+3"/>
-        <source>Learning rate: how big a step each update takes. Drag while training to see the curve bend; type an exact value in the box.</source>
-        <translation>学习率：每次更新迈出的步子有多大。训练时拖动滑块可以看到曲线随之弯折；在输入框中可以键入精确值。</translation>
+        <source>Learning rate: how big a step each update takes. Drag while training to see the curve bend; type an exact value such as 3e-6 in the box; the arrow keys step by x10^(1/4), Page Up/Down by x10.</source>
+        <translation>学习率：每次更新迈出的步子有多大。训练时拖动滑块，可以看到曲线随之弯折；也可以在输入框里输入精确值，例如 3e-6；方向键每次按 x10^(1/4) 调整，Page Up/Down 每次按 x10 调整。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <location line="+1"/>
+        <location line="+11"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-10"/>
+        <source>Learning rate slider</source>
+        <translation>学习率滑块</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+1"/>
+        <source>Lesson lr</source>
+        <translation>课程 lr</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Set the learning rate this style and optimizer train with (the lesson&apos;s own where it has one).</source>
+        <translation>设为这种写法和优化器训练所用的学习率（课程中给出了的，就用课程中的值）。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Learning rate advice</source>
+        <translation>学习率建议</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>How gradients become updates. sgd-manual is the lesson&apos;s w -= lr * grad; the others are torch.optim optimizers.</source>
         <translation>梯度如何变成参数更新。sgd-manual 就是课程中的 w -= lr * grad；其余都是 torch.optim 中的优化器。</translation>
     </message>
@@ -580,12 +686,12 @@ gradient d out/d {0} =
     </message>
     <message>
         <location line="+3"/>
-        <location line="+44"/>
+        <location line="+79"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-78"/>
         <source>The function between the two layers. The lesson has none, which makes the network a single linear map in disguise.</source>
         <translation>两层之间的激活函数。课程中没有激活函数，这使得整个网络其实只是一个伪装起来的线性映射。</translation>
     </message>
@@ -601,11 +707,23 @@ gradient d out/d {0} =
     </message>
     <message>
         <location line="+2"/>
+        <location line="+10"/>
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-9"/>
+        <location line="+1"/>
+        <source>until paused (∞)</source>
+        <translation>直到暂停（∞）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Train until you pause or stop it, as TensorFlow Playground does; the plot&apos;s x axis follows the run.</source>
+        <translation>一直训练，直到你暂停或停止它，与 TensorFlow Playground 相同；图的 x 轴随运行推进。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>torch.manual_seed before drawing x, y and the weights: the same seed gives the same run, step for step.</source>
         <translation>在生成 x、y 和权重之前调用的 torch.manual_seed：相同的种子给出逐步完全相同的运行。</translation>
     </message>
@@ -630,7 +748,18 @@ gradient d out/d {0} =
         <translation>设备</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>Device note</source>
+        <translation>设备说明</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+1"/>
+        <source>GPU fast mode (CUDA graphs)</source>
+        <translation>GPU 快速模式（CUDA 图）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Number precision. float32 is PyTorch&apos;s default; float64 rounds far less.</source>
         <translation>数值精度。float32 是 PyTorch 的默认值；float64 的舍入误差要小得多。</translation>
     </message>
@@ -640,7 +769,18 @@ gradient d out/d {0} =
         <translation>精度</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
+        <location line="+7"/>
+        <source>Threads</source>
+        <translation>线程数</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>CPU threads torch may use (torch.set_num_threads). The lesson&apos;s sizes run as fast on 1 as on more, and the window stays smoother; large sizes gain from more. The Code tab and the train command use the same count, so they print the same digits: another count adds the matrix products up in another order.</source>
+        <translation>torch 可以使用的 CPU 线程数（torch.set_num_threads）。课程中的规模用 1 个线程和用更多线程一样快，而且窗口更流畅；规模大时线程多才有好处。“代码”页和 train 命令使用相同的线程数，因此打印出的数字完全相同：换一个线程数，矩阵乘积就会按另一种顺序累加。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>More: bias and classic mistakes</source>
         <translation>更多：偏置与经典错误</translation>
     </message>
@@ -675,7 +815,27 @@ gradient d out/d {0} =
         <translation>经典错误</translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+80"/>
+        <source>No CUDA device found: CPU only.</source>
+        <translation>未找到 CUDA 设备：只能使用 CPU。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This PyTorch is a CPU-only build: CPU only.</source>
+        <translation>当前 PyTorch 是仅支持 CPU 的版本：只能使用 CPU。</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Replay each training step from CUDA graphs: far fewer kernel launches on a GPU. Adam, AdamW and RMSprop then agree with the plain run to float rounding, not bit for bit.</source>
+        <translation>用 CUDA 图重放每一步训练：在 GPU 上启动的内核要少得多。此时 Adam、AdamW 和 RMSprop 与普通运行只在浮点舍入范围内一致，而非逐位相同。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not available: {0}.</source>
+        <translation>不可用：{0}。</translation>
+    </message>
+    <message>
+        <location line="+67"/>
         <source>The NumPy style has no autograd and no torch.optim: it updates the weights by hand (sgd-manual).</source>
         <translation>NumPy 写法没有自动求导，也没有 torch.optim：它手工更新权重（sgd-manual）。</translation>
     </message>
@@ -689,22 +849,127 @@ gradient d out/d {0} =
         <source>The NumPy style runs on the CPU only.</source>
         <translation>NumPy 写法只能在 CPU 上运行。</translation>
     </message>
+    <message>
+        <location line="+25"/>
+        <source>lr = {0:g} is far below what {1} trains with here (about {2:g}): the loss will barely move. Press Lesson lr to use {2:g}.</source>
+        <translation>lr = {0:g} 远低于 {1} 在这里训练所用的学习率（约 {2:g}）：损失几乎不会变化。按“课程 lr”即可改用 {2:g}。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>lr = {0:g} is far above what {1} trains with here (about {2:g}): the run will likely diverge. Press Lesson lr to use {2:g}.</source>
+        <translation>lr = {0:g} 远高于 {1} 在这里训练所用的学习率（约 {2:g}）：这次运行很可能会发散。按“课程 lr”即可改用 {2:g}。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You kept lr = {0:g}; this style&apos;s lesson trains with {1:g} (Lesson lr).</source>
+        <translation>你保留了 lr = {0:g}；课程中这种写法用的是 {1:g}（“课程 lr”）。</translation>
+    </message>
+</context>
+<context>
+    <name>Diagnosis</name>
+    <message>
+        <location filename="../playground/core/diagnosis.py" line="+58"/>
+        <source>Learning rate too high</source>
+        <extracomment>PyTorch&apos;s words when a leaf that requires grad is changed in place outside no_grad. The lesson&apos;s summed loss adds up N x D_out = 64 x 10 numbers. The lesson&apos;s learning rate for plain gradient steps on the summed loss. Optimizers whose step grows with the gradient (Adam and its kin normalise it away).</extracomment>
+        <translation>学习率过高</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>With lr = {lr} each step overshoots the minimum, so the next error and gradient are bigger: the loss went from {start} to {peak} and then became {value} at step {step}.</source>
+        <translation>lr = {lr} 时，每一步都越过了最小值，于是下一步的误差和梯度更大：损失从 {start} 涨到 {peak}，然后在第 {step} 步变成了 {value}。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Try a learning rate ten times smaller (lr = {lr_smaller}).</source>
+        <translation>试试缩小十倍的学习率（lr = {lr_smaller}）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Gradients accumulating: zero_grad() is never called</source>
+        <translation>梯度在累积：从未调用 zero_grad()</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>backward() adds each new gradient into .grad. Without zeroing it, every update uses the sum of all gradients so far: the gradient norm was {grad_start} at step 0 and still {grad_late} at step {late_step}, while the loss went from {start} to {late_loss} (in a correct run the gradient shrinks with the loss). The steps keep growing until the loss became {value} at step {step}.</source>
+        <translation>backward() 会把每次新算出的梯度累加到 .grad 上。如果不清零，每次更新用的都是此前所有梯度之和：梯度范数在第 0 步为 {grad_start}，到第 {late_step} 步仍为 {grad_late}，而损失已从 {start} 降到 {late_loss}（在正确的运行中，梯度会随损失一起变小）。步子越迈越大，直到损失在第 {step} 步变成了 {value}。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Zero the gradients every step (optimizer.zero_grad(), or w.grad.zero_() by hand): switch the mistake off. A smaller learning rate only delays the blow-up.</source>
+        <translation>每一步都把梯度清零（optimizer.zero_grad()，或手工调用 w.grad.zero_()）：关掉这个错误即可。较小的学习率只会推迟发散。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Update outside torch.no_grad()</source>
+        <translation>在 torch.no_grad() 之外更新</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>w -= lr * w.grad on a weight that requires grad would itself be recorded in the graph, so PyTorch refuses it at step {step}: “{error}”.</source>
+        <translation>对需要梯度的权重执行 w -= lr * w.grad，这个操作本身也会被记录进计算图，所以 PyTorch 在第 {step} 步拒绝执行：“{error}”。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Do the update inside &apos;with torch.no_grad():&apos; (switch the mistake off); the learning rate has nothing to do with it.</source>
+        <translation>在 &apos;with torch.no_grad():&apos; 块内做更新（关掉这个错误）；这与学习率无关。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>A summed loss over many samples</source>
+        <translation>对大量样本求和的损失</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>With loss = sum the gradient adds up N · D_out = {count} terms, {times} times the lesson&apos;s 64 · 10 = 640, so lr = {lr} takes steps {times} times larger than the lesson&apos;s and overshoots: the loss became {value} at step {step}.</source>
+        <translation>损失取 sum 时，梯度由 N · D_out = {count} 项相加而成，是课程中 64 · 10 = 640 项的 {times} 倍，所以 lr = {lr} 迈出的步子是课程中的 {times} 倍，越过了最小值：损失在第 {step} 步变成了 {value}。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Use the mean loss, or divide the learning rate by {times} (lr = {lr_scaled}).</source>
+        <translation>改用 mean 均值损失，或把学习率除以 {times}（lr = {lr_scaled}）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Numbers too large for {dtype}</source>
+        <translation>数值超出了 {dtype} 的范围</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The loss was already {value} at step 0, before any update: the forward pass went past {dtype}&apos;s largest number ({largest}), so the learning rate is not to blame.</source>
+        <translation>在第 0 步、尚未做任何更新时，损失就已经是 {value}：前向传播超出了 {dtype} 能表示的最大数（{largest}），所以问题不在学习率。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Use float64, or smaller inputs or sizes.</source>
+        <translation>改用 float64，或使用更小的输入或规模。</translation>
+    </message>
 </context>
 <context>
     <name>GradientInspector</name>
     <message>
-        <location filename="../playground/gui/inspector.py" line="+135"/>
+        <location filename="../playground/gui/inspector.py" line="+194"/>
         <source>scalar</source>
-        <extracomment>Table columns, in order. Item data role holding the raw float behind a number cell&apos;s text. The update-to-weight ratio rule of thumb (context, not a verdict). Initial capacity of the norm-history buffers (doubled when full). Distinct colours that read on a light or a dark background.</extracomment>
+        <extracomment>Table columns, in order. The update ratio comes right after the norms it compares, before the gradient&apos;s spread: the hint under the table points at it, so it must be in view in a narrow panel too. Item data role holding the raw float behind a number cell&apos;s text. The longest text :func:`format_sci` writes for a float32 (and for float64 short of 1e±100), and the cell&apos;s margins. The update-to-weight ratio rule of thumb (context, not a verdict). Initial capacity of the norm-history buffers (doubled when full). While a run is live the charts (histogram, heat map, norm history) take at most this share of the GUI thread (see :mod:`playground.gui.pacing`): a frame of the three costs about 40 ms on 2 cores, mostly pyqtgraph re-laying out axes whose ranges move, so they redraw every second or so while the table keeps every update. The least height of a chart&apos;s plotting area (its view box, without axes) that stays readable; the panel keeps the charts at least this tall and squeezes other parts first. The widest tick text :func:`compact_tick` writes, to size the colour bar&apos;s axis. Rows the table keeps in view when the panel is short (more scroll); it grows to show up to MAX_TABLE_ROWS (the largest model: two weights, two biases) when there is room. The update column after a single step (F10): what that step changed. Distinct colours that read on a light or a dark background.</extracomment>
         <translation>标量</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+199"/>
         <source>The training step whose gradients are shown.</source>
         <translation>当前显示的是哪一步训练的梯度。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
+        <source>Inspector status</source>
+        <translation>检视面板状态</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Step change</source>
+        <translation>单步变化</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+1"/>
         <source>Freeze</source>
         <translation>冻结</translation>
     </message>
@@ -715,6 +980,7 @@ gradient d out/d {0} =
     </message>
     <message>
         <location line="+6"/>
+        <location line="+1"/>
         <source>Gradient check</source>
         <translation>梯度检验</translation>
     </message>
@@ -724,17 +990,60 @@ gradient d out/d {0} =
         <translation>把这种写法算出的梯度（自动求导，NumPy 写法则是手写的反向传播）与有限差分比较：将几个权重微调 ±ε，观察损失的变化。相对误差低于 1e-7 说明梯度是对的。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+14"/>
+        <source>Gradient statistics</source>
+        <translation>梯度统计</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>‖Δw‖/‖w‖: a common rule of thumb is about 1e-3 per step. Much smaller often means slow learning; much larger, unstable steps.</source>
+        <translation>‖Δw‖/‖w‖：常用的经验值是每步约 1e-3。小得多往往意味着学得慢；大得多则意味着每步更新不稳定。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Update ratio hint</source>
+        <translation>更新比例提示</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Gradient check result</source>
+        <translation>梯度检验结果</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+1"/>
+        <source>Start a run to see gradients.</source>
+        <translation>开始一次运行即可看到梯度。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Divergence</source>
+        <translation>发散</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+1"/>
+        <source>Why?</source>
+        <translation>为什么？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show or hide the usual causes of a divergence.</source>
+        <translation>显示或隐藏发散的常见原因。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Divergence summary</source>
+        <translation>发散摘要</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Start the run again from the same seed with a learning rate ten times smaller.</source>
         <translation>用同一个随机种子、缩小十倍的学习率重新开始运行。</translation>
     </message>
     <message>
-        <location line="+36"/>
-        <source>Update / weight: a common rule of thumb is about 1e-3 per step. Much smaller often means slow learning; much larger, unstable steps.</source>
-        <translation>更新量 / 权重：常用的经验值是每步约 1e-3。小得多通常意味着学得慢；大得多则步子不稳。</translation>
-    </message>
-    <message>
-        <location line="+24"/>
+        <location line="+35"/>
+        <location line="+1"/>
         <source>Gradient</source>
         <translation>梯度</translation>
     </message>
@@ -745,6 +1054,7 @@ gradient d out/d {0} =
     </message>
     <message>
         <location line="+2"/>
+        <location line="+1"/>
         <source>Values</source>
         <translation>数值</translation>
     </message>
@@ -754,17 +1064,33 @@ gradient d out/d {0} =
         <translation>所选参数数值（即权重本身）的直方图。</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source>Left: how the selected parameter&apos;s gradient (or values) is distributed. Middle: its gradient as a matrix (rows and columns sampled when large); red is positive, blue negative, white zero. Bottom: every parameter&apos;s gradient norm over the steps, on a log scale.</source>
-        <translation>左：所选参数的梯度（或数值）的分布。中：以矩阵形式显示它的梯度（太大时对行和列抽样）；红色为正，蓝色为负，白色为零。下：每个参数的梯度范数随步数的变化，对数坐标。</translation>
+        <location line="-35"/>
+        <location line="+5"/>
+        <source>Divergence explanation</source>
+        <translation>发散原因说明</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+40"/>
+        <source>Heat map sampling</source>
+        <translation>热力图抽样</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Gradient charts</source>
+        <translation>梯度图表</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Left: how the selected parameter&apos;s gradient (or values) is distributed. Right: its gradient as a matrix (rows and columns sampled when large); red is positive, blue negative, white zero. Bottom: every parameter&apos;s gradient norm over the steps, on a log scale.</source>
+        <translation>左：所选参数的梯度（或数值）的分布。右：以矩阵形式显示它的梯度（矩阵较大时抽样显示部分行和列）；红色为正，蓝色为负，白色为零。下：每个参数的梯度范数随步数的变化，使用对数坐标。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>count</source>
         <translation>个数</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>row</source>
         <translation>行</translation>
     </message>
@@ -774,7 +1100,7 @@ gradient d out/d {0} =
         <translation>列</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+27"/>
         <source>‖gradient‖</source>
         <translation>‖梯度‖</translation>
     </message>
@@ -784,7 +1110,7 @@ gradient d out/d {0} =
         <translation>步数</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+23"/>
         <source>Parameter</source>
         <translation>参数</translation>
     </message>
@@ -884,17 +1210,37 @@ gradient d out/d {0} =
         <translation>NumPy 写法：手写梯度与自动求导对同一网络算出的梯度之间的最大差值，相对于梯度的大小。约为 1e-15 说明二者在舍入误差范围内一致。</translation>
     </message>
     <message>
-        <location line="+55"/>
-        <source>Restart with lr / 10 (= {0:g})</source>
-        <translation>以 lr / 10（= {0:g}）重新开始</translation>
+        <location line="+99"/>
+        <source>Restart with lr = {0:g}</source>
+        <translation>以 lr = {0:g} 重新开始</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+9"/>
+        <source>loss {0}</source>
+        <translation>损失 {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>loss {0} → {1} (Δ {2})</source>
+        <translation>损失 {0} → {1}（Δ {2}）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} moved by {1} ({2} of ‖{0}‖)</source>
+        <translation>{0} 移动了 {1}（‖{0}‖ 的 {2}）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Step {0}: {1}. Update: {2}.</source>
+        <translation>第 {0} 步：{1}。更新：{2}。</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>Gradient check not possible: {0}</source>
         <translation>无法进行梯度检验：{0}</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+122"/>
         <source>about the 1e-3 rule of thumb</source>
         <translation>与 1e-3 的经验值相当</translation>
     </message>
@@ -914,28 +1260,18 @@ gradient d out/d {0} =
         <translation>这一步：</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+37"/>
         <source>values of {0}</source>
         <translation>{0} 的数值</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>gradient of {0}</source>
         <translation>{0} 的梯度</translation>
     </message>
     <message>
-        <location line="-1"/>
-        <source>value</source>
-        <translation>值</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>gradient</source>
-        <translation>梯度</translation>
-    </message>
-    <message>
-        <location line="+49"/>
+        <location line="+54"/>
         <source>No gradients yet: start training.</source>
         <translation>还没有梯度：请开始训练。</translation>
     </message>
@@ -955,7 +1291,32 @@ gradient d out/d {0} =
         <translation>（已冻结）</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+20"/>
+        <source>{0} of {1} rows (1 in {2})</source>
+        <translation>{1} 行中显示 {0} 行（每 {2} 行取 1 行）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>all {0} rows</source>
+        <translation>全部 {0} 行</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} of {1} columns (1 in {2})</source>
+        <translation>{1} 列中显示 {0} 列（每 {2} 列取 1 列）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>all {0} columns</source>
+        <translation>全部 {0} 列</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Heat map: {0}, {1}.</source>
+        <translation>热力图：{0}，{1}。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>good</source>
         <translation>良好</translation>
     </message>
@@ -1025,7 +1386,7 @@ gradient d out/d {0} =
         <translation>手写 vs 自动求导：最大相对差值 {0}。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>the loss became {0}</source>
         <translation>损失变成了 {0}</translation>
     </message>
@@ -1044,35 +1405,40 @@ gradient d out/d {0} =
         <source>&lt;b&gt;Training diverged at step {0}: {1}.&lt;/b&gt;</source>
         <translation>&lt;b&gt;训练在第 {0} 步发散：{1}。&lt;/b&gt;</translation>
     </message>
+</context>
+<context>
+    <name>IntroGuide</name>
     <message>
-        <location line="+5"/>
-        <source>&lt;b&gt;Learning rate too high for a summed loss.&lt;/b&gt; With loss = sum each of the N·D_out predicted numbers adds its own term, so the gradient is N·D_out times larger than with the mean (640 times for the lesson&apos;s 64 × 10). With lr = {0} each step overshoots, the next error is bigger, and it snowballs until the numbers overflow; that is why the lesson uses lr = 1e-6.</source>
-        <translation>&lt;b&gt;对求和损失来说学习率太高。&lt;/b&gt;当 loss = sum 时，N·D_out 个预测值各自贡献一项，因此梯度是均值损失时的 N·D_out 倍（课程中的 64 × 10 即 640 倍）。lr = {0} 时每一步都迈过了头，下一步的误差更大，如此滚雪球，直到数值溢出；这就是课程使用 lr = 1e-6 的原因。</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>&lt;b&gt;Mean vs sum.&lt;/b&gt; The loss &apos;mean&apos; divides the gradient by N·D_out; keeping &apos;sum&apos; needs a learning rate about N·D_out times smaller.</source>
-        <translation>&lt;b&gt;均值与求和。&lt;/b&gt;损失选 &apos;mean&apos; 会把梯度除以 N·D_out；保留 &apos;sum&apos; 则需要把学习率缩小约 N·D_out 倍。</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>&lt;b&gt;Learning rate too high.&lt;/b&gt; With lr = {0} each step overshoots the minimum, so the next error and gradient are bigger, and so on until the numbers overflow.</source>
-        <translation>&lt;b&gt;学习率太高。&lt;/b&gt;lr = {0} 时每一步都越过了最小值，于是下一步的误差和梯度更大，如此往复，直到数值溢出。</translation>
+        <location filename="../playground/gui/intro.py" line="+26"/>
+        <source>Introduction</source>
+        <extracomment>Widest the card gets; it shrinks with a small plot, keeping this margin around it.</extracomment>
+        <translation>入门介绍</translation>
     </message>
     <message>
         <location line="+4"/>
-        <source>&lt;b&gt;Mean vs sum.&lt;/b&gt; The loss is already the mean, so the gradient is not inflated by N·D_out: the learning rate itself is too large for these weights.</source>
-        <translation>&lt;b&gt;均值与求和。&lt;/b&gt;损失已经是均值，梯度并没有被 N·D_out 放大：是学习率本身对这些权重来说太大了。</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>&lt;b&gt;Exploding activations.&lt;/b&gt; Large inputs or weights make the hidden values x·w1 large; with no activation (or ReLU) nothing bounds them, and every overshooting step makes them larger still.</source>
-        <translation>&lt;b&gt;激活值爆炸。&lt;/b&gt;输入或权重过大，会使隐藏层的值 x·w1 很大；没有激活函数（或使用 ReLU）时没有什么能约束它们，每一步越界的更新都让它们变得更大。</translation>
+        <source>&lt;b&gt;Welcome to Backprop Playground&lt;/b&gt;</source>
+        <translation>&lt;b&gt;欢迎使用 Backprop Playground&lt;/b&gt;</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>Try again with a learning rate ten times smaller.</source>
-        <translation>请用缩小十倍的学习率再试一次。</translation>
+        <source>&lt;p&gt;&lt;b&gt;The data.&lt;/b&gt; x holds 64 random inputs and y 64 random targets, as in the lesson: the network learns to fit noise. That is the point, not a bug: it shows back-propagation driving the loss down on whatever it is given.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Press F5&lt;/b&gt; (Start) and watch the loss fall, 100 steps a second; the Speed box above goes from slow motion to full speed. The inspector on the right shows each layer&apos;s gradients.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Then try:&lt;/b&gt; raise the learning rate ten times (watch it diverge, and read why); switch the style to nn.Module and the optimizer to Adam; open &lt;i&gt;More&lt;/i&gt; and switch on a classic mistake, such as forgetting to zero the gradients.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;数据。&lt;/b&gt;与课程中一样，x 是 64 个随机输入，y 是 64 个随机目标：网络学的是拟合噪声。这正是用意所在，而不是 bug：它展示了无论给它什么数据，反向传播都能把损失降下来。&lt;/p&gt;&lt;p&gt;&lt;b&gt;按 F5&lt;/b&gt;（开始），看着损失以每秒 100 步的速度下降；上方的“速度”框可以从慢动作调到全速。右侧的检视面板显示每一层的梯度。&lt;/p&gt;&lt;p&gt;&lt;b&gt;接着试试：&lt;/b&gt;把学习率调大十倍（看它发散，并读一读原因）；把写法换成 nn.Module，把优化器换成 Adam；展开&lt;i&gt;更多&lt;/i&gt;，打开一个经典错误，比如忘记将梯度清零。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Introduction text</source>
+        <translation>入门介绍正文</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Got it</source>
+        <translation>知道了</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hide this guide (Help → Show the introduction brings it back)</source>
+        <translation>隐藏本指南（“帮助 → 显示入门介绍”可以再次打开）</translation>
     </message>
 </context>
 <context>
@@ -1101,16 +1467,17 @@ gradient d out/d {0} =
 <context>
     <name>LoadingWindow</name>
     <message>
-        <location filename="../playground/gui/app.py" line="+42"/>
+        <location filename="../playground/gui/app.py" line="+156"/>
         <source>Backprop Playground
 
 Loading PyTorch…</source>
+        <extracomment>The window cannot open here (no display, or Qt&apos;s platform libraries missing). What a shell reports for a program ended by Ctrl+C (128 + SIGINT); a terminal user expects it. The libraries Qt&apos;s X11 platform plugin (libqxcb.so) is linked against beyond libX11 and libGL, each with the Debian/Ubuntu package that has it. Minimal systems (containers, WSL, servers with X forwarding) often lack some; Qt &gt;= 6.5 added libxcb-cursor, which even desktop Ubuntu 22.04 does not install. Without one, Qt aborts (exit 134) with &quot;could not load the Qt platform plugin&quot; and no word about which library. Qt platforms that draw on a display server, and the variable that names the server.</extracomment>
         <translation>Backprop Playground
 
 正在加载 PyTorch…</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+97"/>
         <source>PyTorch could not be loaded:
 {0}</source>
         <translation>无法加载 PyTorch：
@@ -1120,8 +1487,9 @@ Loading PyTorch…</source>
 <context>
     <name>LogFloatSlider</name>
     <message>
-        <location filename="../playground/gui/log_slider.py" line="+92"/>
+        <location filename="../playground/gui/log_slider.py" line="+115"/>
         <source>learning rate: &apos;{0}&apos; is not a number</source>
+        <extracomment>The learning-rate slider: 40 positions a decade, an arrow key moves a quarter decade (x 10^(1/4)) and Page Up/Down a whole one; at 1 px a position, 40 px a decade.</extracomment>
         <translation>学习率：&apos;{0}&apos; 不是数字</translation>
     </message>
     <message>
@@ -1133,30 +1501,46 @@ Loading PyTorch…</source>
 <context>
     <name>LossPlot</name>
     <message>
-        <location filename="../playground/gui/loss_plot.py" line="+114"/>
+        <location filename="../playground/gui/loss_plot.py" line="+184"/>
         <source>step</source>
-        <extracomment>Most of the GUI thread&apos;s time the plot&apos;s painting may take while a run is live: painting holds the GIL, which the training thread needs between torch calls. Buckets per curve at least (pixels otherwise): a run under 2x this many steps is drawn raw. The EMA of the drawn values (log10 or linear), kept as a history of its own. What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range. Finite min and max of the y values drawn (None: nothing finite).</extracomment>
+        <extracomment>At most this many redraws a second. A live curve reads well at 10; on 2 cores (``playground bench``) redrawing at 30 Hz cost the training thread about 20% of its speed through the GIL, at 5 Hz about 4%. Most of the GUI thread&apos;s time the plot&apos;s redraws (data and paint) may take while a run is live. Painting holds the GIL, which the training thread needs between torch calls: on 2 cores (``playground bench``) every percent of GUI-thread Python time cost about a percent of training speed, so the plot takes 5% (a 6 ms frame: 8 redraws a second; a 2 ms one: 25). Buckets per curve at least (pixels otherwise): a run under 2x this many steps is drawn raw. Where the learning-rate labels sit along their marker line (fractions of the view&apos;s height, from the bottom). A label too close to one already at a level takes the next level down. Least space between two labels at one level, in pixels. A label with no free level shows this; its full text is in the tooltip of label and line. The EMA of the drawn values (log10 or linear), kept as a history of its own. What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range. Finite min and max of the y values drawn (None: nothing finite). &quot;running&quot; while live, then one of persistence.OUTCOMES (&quot;recorded&quot;: how it ended is not known). The name is made from the configuration and lr changes (follows them), not given by hand.</extracomment>
         <translation>步数</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+184"/>
+        <location line="+307"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-269"/>
+        <source>No run yet. Press F5 (Start) and the loss appears here, step by step.</source>
+        <translation>还没有运行。按 F5（开始）后，损失会逐步显示在这里。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Loss plot placeholder</source>
+        <translation>损失曲线图占位提示</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Loss plot</source>
+        <translation>损失曲线图</translation>
+    </message>
+    <message>
+        <location line="+259"/>
         <source>loss (log scale)</source>
         <translation>损失（对数坐标）</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="-121"/>
+        <location line="+139"/>
         <location line="+7"/>
         <source>{0} (smoothed, EMA α={1:g})</source>
         <translation>{0}（平滑，EMA α={1:g}）</translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+160"/>
         <source>step {0}
 loss {1:.6g}</source>
         <translation>第 {0} 步
@@ -1166,7 +1550,12 @@ loss {1:.6g}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+61"/>
+        <location filename="../playground/gui/main_window.py" line="+49"/>
+        <source>Controls</source>
+        <translation>控制面板</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
@@ -1181,12 +1570,12 @@ loss {1:.6g}</source>
         <translation>自动求导实验室</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+7"/>
         <source>What the training is doing</source>
         <translation>训练当前的状态</translation>
     </message>
@@ -1217,23 +1606,22 @@ loss {1:.6g}</source>
     </message>
     <message>
         <location line="+21"/>
-        <location line="+249"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location line="-249"/>
+        <location line="+0"/>
         <source>Start a run, or resume a paused one</source>
         <translation>开始一次运行，或继续已暂停的运行</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+249"/>
+        <location line="+335"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location line="-249"/>
+        <location line="-335"/>
         <source>Pause the run, or resume it</source>
         <translation>暂停运行，或继续运行</translation>
     </message>
@@ -1313,7 +1701,18 @@ loss {1:.6g}</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+6"/>
+        <location line="+6"/>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>How many training steps a second to show: slow motion draws every step and its gradients; full speed trains as fast as the device can. Takes effect at once, also during a run.</source>
+        <translation>每秒显示多少步训练：慢动作会画出每一步及其梯度；全速则让设备尽可能快地训练。立即生效，运行中也一样。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Open experiment…</source>
         <translation>打开实验…</translation>
     </message>
@@ -1373,32 +1772,62 @@ loss {1:.6g}</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+6"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the introduction</source>
+        <translation>显示入门介绍</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What the data is, what to press, what to try</source>
+        <translation>数据是什么、按什么、试什么</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>Cannot start: {0}</source>
         <translation>无法开始：{0}</translation>
     </message>
     <message>
-        <location line="+67"/>
-        <source>The run diverged at step {0}. Usually the learning rate is too high for this loss: try it ten times smaller.</source>
-        <translation>本次运行在第 {0} 步发散。通常是学习率对这种损失来说太高了：试试缩小十倍。</translation>
+        <location line="+91"/>
+        <source>The run diverged at step {0}.</source>
+        <translation>运行在第 {0} 步发散。</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Restart with lr / 10</source>
-        <translation>以 lr / 10 重新开始</translation>
+        <location line="+5"/>
+        <source>Stopped. The step in progress finishes in the background: one step cannot be cut short, and its result is not shown.</source>
+        <translation>已停止。正在进行的那一步会在后台完成：单步无法中途打断，其结果也不会显示。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+211"/>
+        <source>Experiments (*.bpexp.json *.json)</source>
+        <translation>实验 (*.bpexp.json *.json)</translation>
+    </message>
+    <message>
+        <location line="-208"/>
         <source>The run stopped with an error: {0}</source>
         <translation>运行因错误而停止：{0}</translation>
     </message>
     <message>
+        <location line="+14"/>
+        <source>Switch the mistake off and restart</source>
+        <translation>关掉错误并重新开始</translation>
+    </message>
+    <message>
         <location line="+4"/>
+        <source>Restart with lr = {0:g}</source>
+        <translation>以 lr = {0:g} 重新开始</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Cannot run: {0}</source>
         <translation>无法运行：{0}</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+48"/>
         <source>You changed settings that need a new run. Restart with them now?</source>
         <translation>你修改的设置需要重新运行才能生效。现在就用新设置重新开始吗？</translation>
     </message>
@@ -1418,8 +1847,7 @@ loss {1:.6g}</source>
         <translation>新设置将在下次运行时生效。</translation>
     </message>
     <message>
-        <location line="+23"/>
-        <location line="+2"/>
+        <location line="+32"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
@@ -1480,18 +1908,19 @@ loss {1:.6g}</source>
         <translation>损失 {0:.4g}</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+28"/>
         <source>Could not save the experiment</source>
         <translation>无法保存实验</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+46"/>
+        <location line="+36"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location line="-44"/>
+        <location line="-80"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
@@ -1521,12 +1950,7 @@ loss {1:.6g}</source>
         <translation>保存实验</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Experiments (*.json)</source>
-        <translation>实验 (*.json)</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Export losses</source>
         <translation>导出损失</translation>
     </message>
@@ -1537,13 +1961,12 @@ loss {1:.6g}</source>
     </message>
     <message>
         <location line="+8"/>
-        <location line="+23"/>
-        <location line="+3"/>
+        <location line="+38"/>
         <source>Could not export</source>
         <translation>无法导出</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-32"/>
         <source>Export plot</source>
         <translation>导出图像</translation>
     </message>
@@ -1553,7 +1976,7 @@ loss {1:.6g}</source>
         <translation>PNG 图像 (*.png);;SVG 矢量图 (*.svg)</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+30"/>
         <source>{0}: the file could not be written</source>
         <translation>{0}：无法写入文件</translation>
     </message>
@@ -1561,7 +1984,7 @@ loss {1:.6g}</source>
 <context>
     <name>RunHistoryPanel</name>
     <message>
-        <location filename="../playground/gui/run_history.py" line="+24"/>
+        <location filename="../playground/gui/run_history.py" line="+25"/>
         <source>name</source>
         <translation>名称</translation>
     </message>
@@ -1606,7 +2029,7 @@ loss {1:.6g}</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Tick a run to show it on the plot; double-click its name to rename it.</source>
         <translation>勾选某次运行即可在图上显示它；双击名称可重命名。</translation>
     </message>
@@ -1622,6 +2045,11 @@ loss {1:.6g}</source>
     </message>
     <message>
         <location line="+19"/>
+        <source>diverged at step {0}</source>
+        <translation>在第 {0} 步发散</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>completed</source>
         <translation>已完成</translation>
     </message>
@@ -1646,26 +2074,71 @@ loss {1:.6g}</source>
         <translation>已载入</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+11"/>
+        <location line="+28"/>
+        <source>How this run ended was not saved with it.</source>
+        <translation>这次运行是如何结束的，没有随它一起保存。</translation>
+    </message>
+    <message>
+        <location line="-32"/>
+        <location line="+5"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location line="-11"/>
+        <location line="+0"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
 </context>
 <context>
+    <name>Speed</name>
+    <message>
+        <location filename="../playground/gui/speed.py" line="+14"/>
+        <source>slow motion: 2 steps/s</source>
+        <extracomment>(steps a second, label); the labels are translated in the &quot;Speed&quot; context.</extracomment>
+        <translation>慢动作：2 步/秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>10 steps/s</source>
+        <translation>10 步/秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>30 steps/s</source>
+        <translation>30 步/秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>100 steps/s</source>
+        <translation>100 步/秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>300 steps/s</source>
+        <translation>300 步/秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1000 steps/s</source>
+        <translation>1000 步/秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>full speed</source>
+        <translation>全速</translation>
+    </message>
+</context>
+<context>
     <name>TrainingController</name>
     <message>
-        <location filename="../playground/gui/controller.py" line="+80"/>
+        <location filename="../playground/gui/controller.py" line="+118"/>
         <source>could not build the model: {0}</source>
+        <extracomment>Stop (or a restart) waits this long for the step in progress; a slower step is let go: the run ends now, and the step finishes in the background with nothing to show for it. A matrix product cannot be interrupted, and one step at N=65536, H=8192 takes 26 s here. Workers let go by a stop while a slow step was in progress (they end on their own). Steps a second the runs train at (None: full speed); see :meth:`set_pace`. New runs replay their step from CUDA graphs (core/fastmode.py) where that applies.</extracomment>
         <translation>无法构建模型：{0}</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+163"/>
         <source>training stopped by an internal error: {0}</source>
         <translation>训练因内部错误而停止：{0}</translation>
     </message>
