@@ -213,9 +213,11 @@ def _form_labels(widget) -> set[str]:
     labels = set()
     for form in widget.findChildren(QFormLayout):
         for row in range(form.rowCount()):
-            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if item is not None and isinstance(item.widget(), QLabel):
-                labels.add(item.widget().text())
+            # A row's label, or a label heading a full-width row (the learning rate's).
+            for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.SpanningRole):
+                item = form.itemAt(row, role)
+                if item is not None and isinstance(item.widget(), QLabel):
+                    labels.add(item.widget().text())
     return labels
 
 

@@ -30,6 +30,11 @@ def hint(d: Diagnosis) -> str:
     return _tr(CAUSES[d.cause].hint).format(**d.values)
 
 
+def sentence_end() -> str:
+    """The full stop after a title, in the interface's language ("." or "。")."""
+    return QCoreApplication.translate("Diagnosis", ".")
+
+
 def html(d: Diagnosis) -> str:
     """Title in bold, then the explanation and what to try (rich text for a QLabel)."""
-    return f"<b>{escape(title(d))}.</b> {escape(explanation(d))}<br><i>{escape(hint(d))}</i>"
+    return f"<b>{escape(title(d))}{sentence_end()}</b> {escape(explanation(d))}<br><i>{escape(hint(d))}</i>"
