@@ -23,37 +23,11 @@ from __future__ import annotations
 import textwrap
 
 from .config import MAX_STEPS, STYLE_LABELS, TrainConfig
+from .specs import ACTIVATION_SPECS, OPTIMIZER_SPECS
 
 INDENT = "    "
 #: Comments are wrapped to this width, indentation included.
 WIDTH = 88
-
-#: What each optimizer does, for the comment above it.
-OPTIMIZER_NOTES = {
-    "sgd": "SGD: plain gradient descent, w -= lr * w.grad for every weight",
-    "momentum": "SGD with momentum 0.9: every step keeps 90% of the previous step's direction",
-    "adam": "Adam: a step size of its own for every weight, from running averages of the "
-    "gradient and of its square",
-    "adamw": "AdamW: Adam plus weight decay (0.01 by default) applied to the weights directly",
-    "rmsprop": "RMSprop: divides each gradient by a running average of its recent size",
-    "adagrad": "Adagrad: divides each gradient by the root of the sum of all its past squares",
-}
-
-#: The core's ``make_optimizer``, written out (default arguments; momentum 0.9).
-OPTIMIZER_CALLS = {
-    "sgd": "torch.optim.SGD({params}, lr=lr)",
-    "momentum": "torch.optim.SGD({params}, lr=lr, momentum=0.9)",
-    "adam": "torch.optim.Adam({params}, lr=lr)",
-    "adamw": "torch.optim.AdamW({params}, lr=lr)",
-    "rmsprop": "torch.optim.RMSprop({params}, lr=lr)",
-    "adagrad": "torch.optim.Adagrad({params}, lr=lr)",
-}
-
-#: The torch function of each activation (the core's ``TORCH_ACTIVATIONS``).
-TORCH_FUNCTIONS = {"relu": "torch.relu", "tanh": "torch.tanh", "sigmoid": "torch.sigmoid"}
-#: The layer of each activation in ``nn.Sequential`` (the core's ``ACTIVATION_MODULES``).
-TORCH_MODULES = {"relu": "torch.nn.ReLU()", "tanh": "torch.nn.Tanh()", "sigmoid": "torch.nn.Sigmoid()"}
-ACTIVATION_NAMES = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid"}
 
 PRINT_TORCH = 'print(f"epoch={it} loss={loss.item()!r}")  # !r prints every digit of the loss'
 PRINT_NUMPY = 'print(f"epoch={it} loss={float(loss)!r}")  # !r prints every digit of the loss'
@@ -238,8 +212,10 @@ def _numpy_body(s: _Script, cfg: TrainConfig) -> None:
 
 # -- shared pieces of the torch styles ----------------------------------------------
 def _optimizer_lines(s: _Script, cfg: TrainConfig, params: str) -> None:
-    s.comment(OPTIMIZER_NOTES[cfg.optimizer])
-    s.add("optimizer = " + OPTIMIZER_CALLS[cfg.optimizer].format(params=params))
+    # The call the core's make_optimizer makes, from the same spec.
+    spec = OPTIMIZER_SPECS[cfg.optimizer]
+    s.comment(spec.note)
+    s.add("optimizer = " + spec.call(params))
 
 
 def _optimizer_step(s: _Script, cfg: TrainConfig, grads: str) -> None:
@@ -349,7 +325,8 @@ def _tensors_body(s: _Script, cfg: TrainConfig) -> None:
     else:
         s.add("h = x.mm(w1)" + (" + b1" if cfg.bias else ""))
         if act != "none":
-            s.add(f"h = {TORCH_FUNCTIONS[act]}(h)  # the {ACTIVATION_NAMES[act]} activation")
+            spec = ACTIVATION_SPECS[act]
+            s.add(f"h = torch.{spec.function}(h)  # the {spec.label} activation")
         s.add("y_pred = h.mm(w2)" + (" + b2" if cfg.bias else ""))
     s.blank()
     s.comment(f"Loss: the {cfg.loss} of the squared errors, a single number")
@@ -380,7 +357,7 @@ def _sequential_model(s: _Script, cfg: TrainConfig) -> None:
         s.comment(FLOAT64_NOTE)
     s.add("model = torch.nn.Sequential(", INDENT + _linear(cfg, "D_in", "H") + ",")
     if cfg.activation != "none":
-        s.add(INDENT + TORCH_MODULES[cfg.activation] + ",")
+        s.add(INDENT + f"torch.nn.{ACTIVATION_SPECS[cfg.activation].module}(),")
     s.add(INDENT + _linear(cfg, "H", "D_out") + ",", ")")
 
 
@@ -402,8 +379,9 @@ def _module_model(s: _Script, cfg: TrainConfig) -> None:
     if act == "none":
         s.add("y_pred = self.linear2(self.linear1(X))")
     else:
+        spec = ACTIVATION_SPECS[act]
         s.add(
-            f"h = {TORCH_FUNCTIONS[act]}(self.linear1(X))  # the {ACTIVATION_NAMES[act]} activation",
+            f"h = torch.{spec.function}(self.linear1(X))  # the {spec.label} activation",
             "y_pred = self.linear2(h)",
         )
     s.add("return y_pred")

@@ -17,12 +17,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .specs import ACTIVATION_SPECS, OPTIMIZER_SPECS
+
 STYLES = ("numpy", "tensors", "sequential", "module")
-OPTIMIZERS = ("sgd-manual", "sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad")
+#: The lesson's hand-written update, then the torch.optim optimizers (one table: core/specs.py).
+OPTIMIZERS = ("sgd-manual", *OPTIMIZER_SPECS)
 DEVICES = ("auto", "cpu", "cuda", "mps")
 DTYPES = ("float32", "float64")
 LOSSES = ("sum", "mean")
-ACTIVATIONS = ("none", "relu", "tanh", "sigmoid")
+ACTIVATIONS = ("none", *ACTIVATION_SPECS)
 #: Classic mistakes a teacher can switch on; each changes the run and the code.
 MISTAKES = ("none", "no-zero-grad", "update-outside-no-grad")
 

@@ -33,10 +33,11 @@ import torch
 
 from .config import TrainConfig
 from .models import Runner, TorchRunner
+from .specs import OPTIMIZER_SPECS
 
 #: Optimizers whose step can be recorded (those with a step count support ``capturable``).
-FAST_OPTIMIZERS = ("sgd-manual", "sgd", "momentum", "adam", "adamw", "rmsprop")
-_CAPTURABLE = ("adam", "adamw", "rmsprop")
+FAST_OPTIMIZERS = ("sgd-manual", *(name for name, spec in OPTIMIZER_SPECS.items() if spec.recordable))
+_CAPTURABLE = tuple(name for name, spec in OPTIMIZER_SPECS.items() if spec.capturable)
 WARMUP_STEPS = 3
 
 

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from .config import TrainConfig
+from .specs import ACTIVATION_SPECS, OPTIMIZER_SPECS
 
 TORCH_DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
@@ -39,31 +40,18 @@ def draw_data(cfg: TrainConfig) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def make_optimizer(name: str, params: list[torch.Tensor], lr: float) -> torch.optim.Optimizer:
-    """A ``torch.optim`` optimizer with default arguments (momentum: 0.9)."""
-    if name == "sgd":
-        return torch.optim.SGD(params, lr=lr)
-    if name == "momentum":
-        return torch.optim.SGD(params, lr=lr, momentum=0.9)
-    if name == "adam":
-        return torch.optim.Adam(params, lr=lr)
-    if name == "adamw":
-        return torch.optim.AdamW(params, lr=lr)
-    if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr)
-    if name == "adagrad":
-        return torch.optim.Adagrad(params, lr=lr)
-    raise ValueError(f"no torch.optim optimizer for {name!r}")
+    """The ``torch.optim`` optimizer :data:`~playground.core.specs.OPTIMIZER_SPECS` describes."""
+    spec = OPTIMIZER_SPECS.get(name)
+    if spec is None:
+        raise ValueError(f"no torch.optim optimizer for {name!r}")
+    return getattr(torch.optim, spec.torch_class)(params, **spec.kwargs(lr))
 
 
 TORCH_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
-    "relu": torch.relu,
-    "tanh": torch.tanh,
-    "sigmoid": torch.sigmoid,
+    name: getattr(torch, spec.function) for name, spec in ACTIVATION_SPECS.items()
 }
 ACTIVATION_MODULES: dict[str, type[torch.nn.Module]] = {
-    "relu": torch.nn.ReLU,
-    "tanh": torch.nn.Tanh,
-    "sigmoid": torch.nn.Sigmoid,
+    name: getattr(torch.nn, spec.module) for name, spec in ACTIVATION_SPECS.items()
 }
 
 
