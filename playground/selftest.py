@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .core.config import STYLES  # plain Python (no torch, no Qt): safe to load before any check runs
 
-STYLES = ("numpy", "tensors", "sequential", "module")
 #: Steps of each training check: enough for every style's loss to fall clearly.
 STEPS = 20
 REPORT_NAME = "self-test.json"
@@ -265,6 +265,7 @@ class SelfTest:
 
         from .core.config import TrainConfig
         from .core.loop import train
+        from .core.outcomes import COMPLETED
 
         if small:
             cfg = TrainConfig(
@@ -281,7 +282,7 @@ class SelfTest:
             last_loss=_num(losses[-1]) if len(losses) else None,
             steps_per_s=round(last.steps_per_s, 1),
         )
-        _require(last.reason == "completed", f"the run ended as {last.reason}: {last.error or last.divergence}")
+        _require(last.reason == COMPLETED, f"the run ended as {last.reason}: {last.error or last.divergence}")
         _require(len(losses) == STEPS, f"{len(losses)} losses for {STEPS} steps")
         _require(bool(np.isfinite(losses).all()), "a loss is not finite")
         _require(losses[-1] < 0.9 * losses[0], f"the loss did not fall: {losses[0]!r} -> {losses[-1]!r}")

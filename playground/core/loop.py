@@ -20,7 +20,7 @@ import math
 import queue
 import threading
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,7 @@ from .config import TrainConfig, check_device
 from .diagnosis import Diagnosis, diagnose, evidence_from
 from .gradstats import StepStats, param_stats
 from .models import Runner, build_runner
+from .outcomes import END_REASONS
 from .threads import set_threads
 
 #: Most steps kept on the device before a batch is handed back regardless of time.
@@ -106,7 +107,7 @@ class Batch:
     total: int
     elapsed: float  # seconds spent training in this run so far
     device: str
-    done: bool = False  # the run ended: completed, stopped, diverged or failed
+    done: bool = False  # the run ended: ``reason`` is one of outcomes.END_REASONS
     reason: str = "running"  # running | paused | completed | stopped | diverged | error
     divergence: Divergence | None = None
     error: str | None = None
@@ -218,10 +219,6 @@ class Trainer:
             pending.stop = True
 
     # -- the loop -------------------------------------------------------------
-    def run_all(self, **kwargs: Any) -> Iterator[Batch]:
-        """Iterate :meth:`batches` to the end (convenience for scripts and tests)."""
-        yield from self.batches(**kwargs)
-
     def batches(
         self,
         max_steps: int | None = None,
@@ -482,7 +479,7 @@ class Trainer:
             total=self.config.steps,
             elapsed=self.elapsed,
             device=self.device,
-            done=reason in ("completed", "stopped", "diverged", "error"),
+            done=reason in END_REASONS,
             reason=reason,
             divergence=divergence,
             error=error,

@@ -43,7 +43,8 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.config import TrainConfig
 from ..core.history import LossHistory, ema, log10_f32
-from ..core.persistence import OUTCOMES, UNKNOWN_OUTCOME, RecordedRun
+from ..core.outcomes import DIVERGED, OUTCOMES, UNKNOWN_OUTCOME
+from ..core.persistence import RecordedRun
 from .pacing import Pacer, TimedPlotWidget
 
 MAX_RUNS = 20
@@ -162,7 +163,7 @@ class PlotRun:
     y_bounds: tuple[float, float] | None = None
     visible: bool = True
     note: str = ""
-    #: "running" while live, then one of persistence.OUTCOMES ("recorded": how it ended is not known).
+    #: "running" while live, then one of core.outcomes.OUTCOMES ("recorded": how it ended is not known).
     outcome: str = "running"
     diverged_step: int | None = None  # the step whose numbers became non-finite
     steps_per_s: float = 0.0  # 0: not known
@@ -289,7 +290,7 @@ class LossPlot(QWidget):
         self._update_legend_text(run)
         run.note = recorded.note
         run.outcome = recorded.outcome if recorded.outcome in OUTCOMES else UNKNOWN_OUTCOME
-        run.diverged_step = recorded.diverged_step if run.outcome == "diverged" else None
+        run.diverged_step = recorded.diverged_step if run.outcome == DIVERGED else None
         run.steps_per_s, run.elapsed = recorded.steps_per_s, recorded.elapsed_s
         self._fade(run)
         self.current = current
@@ -308,7 +309,7 @@ class LossPlot(QWidget):
         outcome = run.outcome if run.outcome in OUTCOMES else UNKNOWN_OUTCOME
         return RecordedRun(run.name, run.config, run.history.steps.astype(np.int64), run.history.losses,
                            tuple(run.lr_changes), run.note, outcome,
-                           run.diverged_step if outcome == "diverged" else None, run.colour,
+                           run.diverged_step if outcome == DIVERGED else None, run.colour,
                            run.steps_per_s if outcome != UNKNOWN_OUTCOME else 0.0,
                            run.elapsed if outcome != UNKNOWN_OUTCOME else 0.0)
 
@@ -325,7 +326,7 @@ class LossPlot(QWidget):
         if self.current is None:
             return
         self.current.outcome = reason
-        self.current.diverged_step = diverged_step if reason == "diverged" else None
+        self.current.diverged_step = diverged_step if reason == DIVERGED else None
         self.current.steps_per_s = steps_per_s
         self.current.elapsed = elapsed
         self._fade(self.current)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,8 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.persistence import UNKNOWN_OUTCOME
+from ..core.outcomes import DIVERGED, OUTCOME_LABELS, UNKNOWN_OUTCOME
 from .loss_plot import LossPlot, PlotRun, lr_text
+
+
+def outcome_words(outcome: str) -> str:
+    """How a run ended (one of core.outcomes.OUTCOMES), in the interface's language."""
+    return QCoreApplication.translate("Outcome", OUTCOME_LABELS[outcome])
+
 
 # Marked for lupdate, translated in RunHistoryPanel by self.tr (its context, hence the literal).
 COLUMNS = [
@@ -74,12 +80,12 @@ class RunHistoryPanel(QWidget):
         """How ``run`` ended, in words: "completed", "diverged at step 12", ... ("running" while live)."""
         if run is self.plot.current:
             return self.tr("running")
-        if run.outcome == "diverged" and run.diverged_step is not None:
+        if run.outcome == DIVERGED and run.diverged_step is not None:
             return self.tr("diverged at step {0}").format(run.diverged_step)
-        words = {"completed": self.tr("completed"), "stopped": self.tr("stopped"),
-                 "diverged": self.tr("diverged"), "error": self.tr("failed"), "recorded": self.tr("recorded"),
-                 "running": self.tr("running"), "paused": self.tr("paused")}
-        return words.get(run.outcome, run.outcome)
+        if run.outcome in OUTCOME_LABELS:
+            return outcome_words(run.outcome)
+        states = {"running": self.tr("running"), "paused": self.tr("paused")}  # not ended
+        return states.get(run.outcome, run.outcome)
 
     @Slot()
     def refresh(self) -> None:
