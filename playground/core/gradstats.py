@@ -38,10 +38,8 @@ class ParamStats:
     update_ratio: float
     grad_hist: Histogram
     weight_hist: Histogram
-    #: Gradient and weight as at most PREVIEW_MAX x PREVIEW_MAX matrices (rows/cols sampled).
+    #: The gradient as an at most PREVIEW_MAX x PREVIEW_MAX matrix (rows/cols sampled).
     grad_preview: np.ndarray
-    weight_preview: np.ndarray
-    finite: bool
 
 
 @dataclass(frozen=True)
@@ -100,7 +98,6 @@ def param_stats(name: str, before: torch.Tensor, grad: torch.Tensor | None, afte
             g.to(torch.float64).std() if g.numel() > 1 else zero,
             g.abs().max().to(torch.float64),
             torch.linalg.vector_norm(after.detach() - w, dtype=torch.float64) / w_norm,
-            w.abs().max().to(torch.float64),
         ]
     ).cpu().tolist()
     return ParamStats(
@@ -115,6 +112,4 @@ def param_stats(name: str, before: torch.Tensor, grad: torch.Tensor | None, afte
         grad_hist=histogram(g),
         weight_hist=histogram(w),
         grad_preview=preview(g),
-        weight_preview=preview(w),
-        finite=math.isfinite(scalars[4]) and math.isfinite(scalars[6]),
     )

@@ -96,8 +96,6 @@ class LossHistory:
         self._levels: list[_Level] = []
         #: The step number of each loss, when they are not 0, 1, 2, ... (a run read from a file).
         self._step_numbers: np.ndarray | None = None
-        #: (step, lr) where the learning rate changed during the run.
-        self.lr_changes: list[tuple[int, float]] = []
 
     def __len__(self) -> int:
         return self._n

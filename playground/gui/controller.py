@@ -108,7 +108,7 @@ class TrainingController(QObject):
             self._let_go_later()
             return True
         if self.trainer is not None and not self.trainer.ended:
-            self._finish_paused_run("stopped")
+            self._finish_paused_run()
         try:
             self.trainer = Trainer(cfg, pace=self.pace, fast=self.fast)
         except ConfigError as exc:
@@ -155,7 +155,7 @@ class TrainingController(QObject):
             self._end_current()
             self._let_go_later()
         elif self.trainer is not None and not self.trainer.ended:
-            self._finish_paused_run("stopped")
+            self._finish_paused_run()
 
     def reset(self) -> None:
         """Forget the current run entirely."""
@@ -245,7 +245,8 @@ class TrainingController(QObject):
         self.trainer = None
         self._set_state(IDLE)
 
-    def _finish_paused_run(self, reason: str) -> None:
+    def _finish_paused_run(self) -> None:
+        """End a run no worker is training (paused, or not yet started): it ends as "stopped"."""
         assert self.trainer is not None
         self.trainer.request_stop()
         for batch in self.trainer.batches(max_steps=0):  # yields the final, empty batch
