@@ -25,6 +25,7 @@ from playground.gui.inspector import (
     GradientInspector,
     compact_tick,
     format_sci,
+    norm_history,
 )
 
 SMALL = dict(N=8, D_in=20, H=10, D_out=3, device="cpu", check_memory=False)
@@ -148,7 +149,7 @@ def test_histogram_counts_every_entry_and_heat_map_is_symmetric(inspector, cfg):
 
 
 def test_norm_history_holds_every_step_on_a_log_scale(inspector, monkeypatch):
-    monkeypatch.setattr(inspector_module, "HISTORY_CAPACITY", 2)  # force the buffers to grow
+    monkeypatch.setattr(norm_history, "HISTORY_CAPACITY", 2)  # force the buffers to grow
     widget = inspector
     cfg = TrainConfig(**SMALL, style="tensors", steps=7, lr=1e-3)
     stats, _ = loop_stats(cfg)
