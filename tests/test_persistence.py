@@ -11,9 +11,11 @@ import pytest
 
 from playground.core.config import TrainConfig
 from playground.core.persistence import (
+    MAX_NAME_CHARS,
     Experiment,
     ExperimentError,
     RecordedRun,
+    _quote,
     atomic_write_text,
     load_config_file,
     load_experiment,
@@ -174,3 +176,130 @@ def test_a_divergence_step_needs_a_diverged_outcome(tmp_path):
     path.write_text(json.dumps(data))
     with pytest.raises(ExperimentError, match="not 'diverged'"):
         load_experiment(path)
+
+
+# -- hostile sizes and versions: short messages, clear refusals ------------------------------
+def saved_dict(tmp_path) -> dict:
+    path = tmp_path / "e.json"
+    run = make_finished_run()
+    save_experiment(path, Experiment(run.config, (run,)))
+    return json.loads(path.read_text())
+
+
+def write_and_load(tmp_path, data: dict):
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return load_experiment(path)
+
+
+def test_quote_shows_at_most_about_80_characters_and_says_how_long_the_value_is():
+    assert _quote("short") == "'short'"
+    long = _quote("x" * 3_000_000)
+    assert len(long) < 110 and "3,000,000 characters" in long and long.startswith("'xxx")
+    assert len(_quote(list(range(1_000_000)))) < 110 and "1,000,000 items" in _quote(list(range(1_000_000)))
+    assert len(_quote({str(i): "y" * 1000 for i in range(1000)})) < 110
+    assert len(_quote([[["z" * 10**6]]])) < 110
+
+
+BIG = "x" * (3 << 20)  # 3 MB
+
+
+@pytest.mark.parametrize("where, value", [
+    (("runs", 0, "losses"), [BIG, 1.0, 1.0, 1.0]),
+    (("runs", 0, "steps"), [0, 1, 2, BIG]),
+    (("runs", 0, "lr_changes"), [[BIG, 1e-3]]),
+    (("runs", 0, "outcome"), BIG),
+    (("runs", 0, "colour"), BIG),
+    (("runs", 0, "steps_per_s"), BIG),
+    (("runs", 0, "diverged_step"), BIG),
+    (("runs", 0, "config", "lr"), BIG),
+    (("runs", 0, "config", "style"), BIG),
+    (("config", "optimizer"), BIG),
+    (("format_version",), BIG),
+    (("runs",), BIG),
+    (("runs", 0), BIG),
+])
+def test_a_3_mb_bad_value_is_refused_with_a_short_message(tmp_path, where, value):
+    data = saved_dict(tmp_path)
+    holder = data
+    for key in where[:-1]:
+        holder = holder[key]
+    holder[where[-1]] = value
+    with pytest.raises(ExperimentError) as err:
+        write_and_load(tmp_path, data)
+    message = str(err.value)
+    assert len(message) < 400 and "\n" not in message, message[:500]
+
+
+def test_a_5_mb_run_name_is_refused_with_a_short_message(tmp_path):
+    data = saved_dict(tmp_path)
+    data["runs"][0]["name"] = "n" * (5 << 20)
+    with pytest.raises(ExperimentError, match=r"^runs\[0\]\.name is 5,242,880 characters long") as err:
+        write_and_load(tmp_path, data)
+    assert len(str(err.value)) < 300
+
+
+def test_the_longest_name_a_person_can_type_still_opens(tmp_path):
+    data = saved_dict(tmp_path)
+    data["runs"][0]["name"] = "n" * MAX_NAME_CHARS
+    assert write_and_load(tmp_path, data).runs[0].name == "n" * MAX_NAME_CHARS
+
+
+@pytest.mark.parametrize("version, words", [
+    (2, "made by a newer version of Backprop Playground"),
+    (10**6, "made by a newer version of Backprop Playground"),
+    (0, "not a version this app knows"),
+    (-1, "not a version this app knows"),
+    (-(10**30), "not a version this app knows"),
+    (1.0, "not a version this app knows"),
+    ("1", "not a version this app knows"),
+    (True, "not a version this app knows"),
+    (None, "not a version this app knows"),
+    ([1], "not a version this app knows"),
+])
+def test_a_format_version_this_app_cannot_read_is_refused_saying_why(tmp_path, version, words):
+    data = saved_dict(tmp_path)
+    data["format_version"] = version
+    with pytest.raises(ExperimentError, match=words):
+        write_and_load(tmp_path, data)
+
+
+def test_a_missing_format_version_is_refused(tmp_path):
+    data = saved_dict(tmp_path)
+    del data["format_version"]
+    with pytest.raises(ExperimentError, match="not a version this app knows"):
+        write_and_load(tmp_path, data)
+
+
+def test_a_path_with_a_nul_is_refused_as_unreadable(tmp_path):
+    for loader in (load_experiment, load_config_file):
+        with pytest.raises(ExperimentError, match="cannot read"):
+            loader(f"{tmp_path}/e\0.json")
+
+
+def test_numbers_are_checked_with_the_first_bad_one_named(tmp_path):
+    data = saved_dict(tmp_path)
+    data["runs"][0]["losses"] = [1.0, 2, "inf", True]
+    with pytest.raises(ExperimentError, match=r"losses\[3\] must be a number, got True"):
+        write_and_load(tmp_path, data)
+    data["runs"][0]["losses"] = [1.0, 10**400, 1.0, 1.0]
+    with pytest.raises(ExperimentError, match=r"losses\[1\] is too large a number"):
+        write_and_load(tmp_path, data)
+    data["runs"][0]["losses"] = [1, 2.5, "-inf", "nan"]
+    np.testing.assert_array_equal(write_and_load(tmp_path, data).runs[0].losses, [1.0, 2.5, -np.inf, np.nan])
+
+
+def test_a_large_experiment_round_trips_exactly(tmp_path):
+    """500 runs of 1,000 steps (the size the loading time was measured on): every value kept."""
+    rng = np.random.default_rng(1)
+    cfg = TrainConfig(N=8, D_in=12, H=6, D_out=3, steps=1000)
+    losses = rng.random((500, 1000)) * 100
+    losses[7, 900:] = np.inf
+    runs = tuple(RecordedRun(f"run {i}", cfg, np.arange(i, i + 1000), losses[i]) for i in range(500))
+    path = tmp_path / "big.json"
+    save_experiment(path, Experiment(cfg, runs))
+    back = load_experiment(path)
+    assert len(back.runs) == 500
+    np.testing.assert_array_equal(np.stack([r.losses for r in back.runs]), losses)
+    np.testing.assert_array_equal(back.runs[499].steps, np.arange(499, 1499))
+    assert back.runs[0].steps.dtype == np.int64
