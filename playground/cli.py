@@ -26,16 +26,6 @@ Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Na
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, help_text: str, add_arguments: Callable[[argparse.ArgumentParser], None]):
-    """Register ``run(args) -> int`` as the sub-command ``name``."""
-
-    def register(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-        COMMANDS[name] = (add_arguments, run, help_text)
-        return run
-
-    return register
-
-
 # -- configuration options shared by train, export-code and bench -------------
 def add_config_arguments(p: argparse.ArgumentParser) -> None:
     """The options that make a :class:`~playground.core.config.TrainConfig`."""
@@ -164,15 +154,22 @@ def run_train(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    csv_file = None
+    csv_out = None
     writer = None
+    csv_error: OSError | None = None
+    loop_ended = False
     if args.csv:
+        from .core.persistence import AtomicTextFile
+
         try:
-            csv_file = open(args.csv, "w", newline="", encoding="utf-8")
+            # Written beside the target and put in its place when the run ends: an interrupted
+            # run or a full disk leaves the old file, never half a CSV.  A link is followed; a
+            # FIFO (it would block) or a device (/dev/full) is refused before training starts.
+            csv_out = AtomicTextFile(args.csv, newline="")
         except OSError as exc:
-            print(f"error: cannot write --csv {args.csv}: {exc.strerror}", file=sys.stderr)
+            print(f"error: cannot write --csv {args.csv}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_ERROR
-        writer = csv.writer(csv_file)
+        writer = csv.writer(csv_out.file)
         writer.writerow(["step", "loss"])
     show_progress = not args.json and sys.stderr.isatty()
     last = None
@@ -186,20 +183,37 @@ def run_train(args: argparse.Namespace) -> int:
                 count += len(batch.losses)
                 final_loss = float(batch.losses[-1])
                 if writer is not None:
-                    writer.writerows((int(s), repr(float(v))) for s, v in zip(batch.steps, batch.losses, strict=True))
+                    try:
+                        writer.writerows((int(s), repr(float(v)))
+                                         for s, v in zip(batch.steps, batch.losses, strict=True))
+                    except OSError as exc:  # the disk filled up: the losses have nowhere to go
+                        csv_error = exc
+                        break
             now = time.monotonic()
             if show_progress and now - shown > 0.2:
                 shown = now
                 print(f"\rstep {batch.step}/{batch.total}  loss {final_loss!s:<24}  "
                       f"{batch.steps_per_s:,.0f} steps/s", end="", file=sys.stderr)
+        loop_ended = True
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return EXIT_ERROR
     finally:
-        if csv_file is not None:
-            csv_file.close()
+        if csv_out is not None and not loop_ended:  # interrupted: the old file stays as it was
+            csv_out.discard()
     if show_progress:
         print(file=sys.stderr)
+    if csv_out is not None:
+        try:
+            if csv_error is None:
+                csv_out.commit()
+        except OSError as exc:  # the last rows or the rename failed
+            csv_error = exc
+        finally:
+            csv_out.discard()  # after a commit, nothing to do
+        if csv_error is not None:
+            print(f"error: cannot write --csv {args.csv}: {csv_error.strerror or csv_error}", file=sys.stderr)
+            return EXIT_ERROR
     assert last is not None
     summary = summary_dict(trainer, last, count, final_loss)
     summary["threads"] = threads = cfg.threads
@@ -239,7 +253,7 @@ COMMANDS["bench"] = (_bench_arguments, run_bench, "measure the playground agains
 
 
 def _open_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", help="an experiment file saved by the app (JSON)")
+    p.add_argument("file", help="an experiment file saved by the app (*.bpexp.json, or any JSON it saved)")
 
 
 def run_open(args: argparse.Namespace) -> int:
@@ -302,8 +316,10 @@ COMMANDS["export-code"] = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backprop-playground",
+        usage="%(prog)s [-h] [--version] [--self-test] [FILE | COMMAND ...]",
         description="Watch a two-layer network learn by back-propagation. "
-        "Without a sub-command the window opens.",
+        "Without a sub-command the window opens; with FILE, an experiment saved by the app, "
+        "the window opens it (as `open FILE`).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--self-test", action="store_true",
@@ -320,14 +336,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .selftest import main as self_test
 
         return self_test(argv[1:])
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        from .gui.app import run_app
+    import os
+    import signal
 
-        return run_app()
-    _add, run, _help = COMMANDS[args.command]
-    return run(args)
+    first = argv[0] if argv else ""
+    # `backprop-playground FILE` is how a file manager opens a file (the desktop entry runs
+    # `backprop-playground %f`): the same as `open FILE`.  A word that is no command and no
+    # path stays argparse's "invalid choice" error, which lists the commands.
+    if first and first not in COMMANDS and not first.startswith("-") and (
+            first.endswith(".json") or "/" in first or os.sep in first or os.path.exists(first)):
+        argv.insert(0, "open")
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            from .gui.app import run_app
+
+            return run_app()
+        _add, run, _help = COMMANDS[args.command]
+        return run(args)
+    except KeyboardInterrupt:  # Ctrl+C while Qt or torch load, before the window's own handler
+        return 128 + int(signal.SIGINT)  # as a shell reports a program ended by Ctrl+C
 
 
 if __name__ == "__main__":  # pragma: no cover

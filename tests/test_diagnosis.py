@@ -149,6 +149,8 @@ def test_the_window_names_accumulating_gradients_and_switches_the_mistake_off(qt
         remedy = next(b for b in buttons if "mistake" in b.text())
         remedy.click()
         assert w.controls.config().mistake == "none"
+        # The new run starts once the old worker has wound down: wait for it, then for its end.
+        qtbot.waitUntil(lambda: w.plot.runs[-1].config.mistake == "none", timeout=10_000)
         qtbot.waitUntil(lambda: w.controller.state == FINISHED, timeout=60_000)
         losses = np.asarray(w.plot.runs[-1].history.losses)
         assert w.plot.runs[-1].config.mistake == "none" and np.isfinite(losses).all()

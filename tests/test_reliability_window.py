@@ -191,14 +191,16 @@ def _oom_after(calls: int, error: BaseException):
 ], ids=["device", "host"])
 def test_out_of_memory_in_a_step_is_reported_and_the_next_run_works(window, qtbot, monkeypatch, error):
     w = window(TrainConfig(**SMALL, steps=10_000))
-    monkeypatch.setattr(models.TensorsRunner, "forward_backward", _oom_after(25, error))
-    w.start_or_resume()
-    wait_state(qtbot, w, FINISHED)
-    last = w._last_batch
-    assert last.reason == "error" and "out of memory" in last.error and "smaller" in last.error
-    assert "out of memory" in visible_text(w)
-    assert len(w.plot.runs[-1].history) == 25  # the steps before the failure are kept
-    monkeypatch.undo()
+    # Its own context: monkeypatch.undo() would also undo the autouse fixture that keeps the
+    # settings in a temporary folder, and the window's close would then write the user's own.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(models.TensorsRunner, "forward_backward", _oom_after(25, error))
+        w.start_or_resume()
+        wait_state(qtbot, w, FINISHED)
+        last = w._last_batch
+        assert last.reason == "error" and "out of memory" in last.error and "smaller" in last.error
+        assert "out of memory" in visible_text(w)
+        assert len(w.plot.runs[-1].history) == 25  # the steps before the failure are kept
     w.controls.set_config(TrainConfig(**SMALL, steps=40))
     w.start_or_resume()
     wait_state(qtbot, w, FINISHED)
@@ -211,11 +213,11 @@ def test_out_of_memory_while_building_the_model_is_reported(window, qtbot, monke
     def no_memory(cfg, device=None):
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 9.00 GiB")
 
-    monkeypatch.setattr(loop_mod, "build_runner", no_memory)
-    w.start_or_resume()
-    assert w.controller.state == IDLE
-    assert "out of memory" in visible_text(w)
-    monkeypatch.undo()
+    with pytest.MonkeyPatch.context() as mp:  # not monkeypatch.undo(): see the test above
+        mp.setattr(loop_mod, "build_runner", no_memory)
+        w.start_or_resume()
+        assert w.controller.state == IDLE
+        assert "out of memory" in visible_text(w)
     w.start_or_resume()
     wait_state(qtbot, w, FINISHED)
     assert w._last_batch.reason == "completed"

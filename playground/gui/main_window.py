@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.config import MAX_STEPS, ConfigError, TrainConfig, available_devices
+from ..core.config import MAX_STEPS, ConfigError, TrainConfig, available_devices, missing_gpu_reason
 from ..core.diagnosis import Diagnosis
 from ..core.loop import Batch
+from ..core.outcomes import END_REASONS
 from ..core.persistence import (
     Experiment,
     ExperimentError,
@@ -44,8 +45,9 @@ from .code_view import CodeView
 from .controller import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
 from .controls import ControlPanel
 from .inspector import GradientInspector
+from .intro import IntroGuide
 from .loss_plot import LossPlot
-from .run_history import RunHistoryPanel
+from .run_history import RunHistoryPanel, outcome_words
 from .settings import Settings, save_settings
 from .speed import DEFAULT_SPEED, SPEED_CHOICES, pace
 
@@ -105,7 +107,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.controller = TrainingController(self)
         self.devices = available_devices()
-        self.controls = ControlPanel(self.settings.config, self.devices, self)
+        self.controls = ControlPanel(self.settings.config, self.devices, self, gpu_note=missing_gpu_reason())
         self.plot = LossPlot(self)
         self.plot.set_log_y(self.settings.log_y)
         if self.settings.smoothing:
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
         self._pending_config: TrainConfig | None = None
         self.last_gradient_check = None
         self._last_batch: Batch | None = None
+        self._single_step = False
         self._status_shown = -STATUS_INTERVAL_S  # time.monotonic() of the last status update
         self._run_started_at = 0.0
         self._build_ui()
@@ -125,6 +128,10 @@ class MainWindow(QMainWindow):
             self.resize(1280, 700)  # fits a 1366 x 768 laptop's screen below its panel
         for msg in self.settings.warnings:
             self.statusBar().showMessage(msg, 10000)
+        self.intro = IntroGuide(self.plot)
+        self.intro.dismissed.connect(self._on_intro_dismissed)
+        if not self.settings.intro_seen:
+            self.intro.show_guide()
 
     # -- layout ----------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -241,6 +248,7 @@ class MainWindow(QMainWindow):
         for value, text in SPEED_CHOICES:
             self.speed.addItem(QCoreApplication.translate("Speed", text), value)
         self.speed.setAccessibleName(self.tr("Speed"))
+        self.speed.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.speed.setToolTip(self.tr("How many training steps a second to show: slow motion draws every "
                                       "step and its gradients; full speed trains as fast as the device can. "
                                       "Takes effect at once, also during a run."))
@@ -289,6 +297,10 @@ class MainWindow(QMainWindow):
         from .i18n import add_language_menu
 
         self.language_menu = add_language_menu(self, self.settings)
+        self.help_menu = menu.addMenu(self.tr("&Help"))
+        self.act_intro = self._action(self.tr("Show the introduction"), None,
+                                      self.tr("What the data is, what to press, what to try"), self.show_intro)
+        self.help_menu.addAction(self.act_intro)
 
     def _connect(self) -> None:
         c = self.controller
@@ -300,6 +312,7 @@ class MainWindow(QMainWindow):
         self.controls.configChanged.connect(self._on_config_changed)
         self.controls.configInvalid.connect(self._on_config_invalid)
         self.controls.lrChanged.connect(self._on_lr_changed)
+        self.controls.fastModeChanged.connect(self.controller.set_fast)
         self.inspector.restartRequested.connect(self.restart_with_lr)
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check_requested)
         self.controls.configChanged.connect(self.code_view.set_config)
@@ -319,9 +332,51 @@ class MainWindow(QMainWindow):
         except ConfigError as exc:
             self.banner.show_message(self.tr("Cannot start: {0}").format(exc), "error")
             return False
+        if self._warned_slow(cfg, paused):
+            return False
         self._pending_config = None
         self.banner.hide()
         return self.controller.start(cfg, paused=paused)
+
+    def _warned_slow(self, cfg: TrainConfig, paused: bool) -> bool:
+        """Ask before a run whose steps take over SLOW_STEP_S here; True when the banner asks.
+
+        A window that sits silent for half a minute a step looks broken: the banner says how
+        long a step and the whole run will take, from a probe of this machine's speed, and
+        starts the run only if asked to.  A configuration started anyway is not asked about
+        again.
+        """
+        from ..core.probe import SLOW_STEP_S, duration_text, seconds_text, step_seconds_estimate
+
+        # Set by "Start anyway"; read with a default so that no other method has to know it.
+        if cfg == getattr(self, "_slow_config_accepted", None):
+            return False
+        try:
+            seconds = step_seconds_estimate(cfg)
+        except ConfigError:
+            return False  # a device this machine lacks: the controller says so when it starts
+        except Exception:  # noqa: BLE001 - a probe that fails must not keep a run from starting
+            log.exception("could not estimate the step time")
+            return False
+        if seconds <= SLOW_STEP_S:
+            return False
+
+        def start_anyway() -> None:
+            self._slow_config_accepted = cfg
+            # F10 asked for a paused run and its first step: the paused run takes that step.
+            if self.start_new(paused) and paused:
+                self.step_once()
+
+        if cfg.resolved_device() == "cpu":
+            text = self.tr("These sizes take about {0} s a step on this CPU ({1} steps: about {2}). "
+                           "Start anyway?")
+        else:
+            text = self.tr("These sizes take about {0} s a step on this GPU ({1} steps: about {2}). "
+                           "Start anyway?")
+        text = text.format(seconds_text(seconds), f"{cfg.steps:,}", duration_text(seconds * cfg.steps))
+        self.banner.show_message(text, "warning",
+                                 [(self.tr("Start anyway"), start_anyway), (self.tr("Cancel"), self.banner.hide)])
+        return True
 
     @Slot()
     def toggle_pause(self) -> None:
@@ -335,6 +390,7 @@ class MainWindow(QMainWindow):
         if self.controller.state in (IDLE, FINISHED) or self._pending_config is not None:
             if not self.start_paused():
                 return
+        self._single_step = True  # the step's batch shows what it changed (see _on_batch)
         self.controller.step_once()
 
     def start_paused(self) -> bool:
@@ -360,8 +416,20 @@ class MainWindow(QMainWindow):
         self._show_status(None)
 
     # -- controller events ------------------------------------------------------
+    @Slot()
+    def show_intro(self) -> None:
+        """The first-run guide over the plot (Help → Show the introduction)."""
+        self.tabs.setCurrentWidget(self.training_tab)
+        self.intro.show_guide()
+
+    @Slot()
+    def _on_intro_dismissed(self) -> None:
+        self.settings.intro_seen = True
+
     @Slot(object)
     def _on_run_started(self, cfg: TrainConfig) -> None:
+        if self.intro.isVisible():  # the student pressed Start: the plot needs the room now
+            self.intro.dismiss()
         self.plot.begin_run(cfg)
         self.inspector.clear()
         self._last_batch = None
@@ -373,6 +441,13 @@ class MainWindow(QMainWindow):
         for step, lr in batch.lr_changes:
             self.plot.mark_lr_change(None, step, lr)
         self.inspector.show_batch(batch.stats, batch.norm_steps, batch.grad_norms)
+        if self._single_step and len(batch.losses) == 1 and batch.stats:
+            self._single_step = False
+            history = self.plot.current.history if self.plot.current is not None else None
+            previous = float(history.losses[-2]) if history is not None and len(history) > 1 else None
+            self.inspector.show_step_change(batch.stats[-1], float(batch.losses[0]), previous)
+        elif len(batch.losses) and not self._single_step:
+            self.inspector.clear_step_change()
         self._last_batch = batch
         now = time.monotonic()
         if batch.done or now - self._status_shown >= STATUS_INTERVAL_S:
@@ -387,10 +462,14 @@ class MainWindow(QMainWindow):
         if batch.divergence is not None:
             cfg = self.controller.config
             lr = self.controller.trainer.lr if self.controller.trainer else (cfg.lr if cfg else 0.0)
-            self.inspector.show_divergence(batch.divergence, lr, cfg.loss if cfg else "sum")
+            self.inspector.show_divergence(batch.divergence, lr, batch.diagnosis)
             text = self.tr("The run diverged at step {0}.").format(batch.divergence.step)
             self.banner.show_message(self._with_cause(text, batch.diagnosis), "error",
                                      self._remedies(batch.diagnosis, lr))
+        elif batch.reason == "stopped" and self.controller.steps_let_go:
+            self.statusBar().showMessage(self.tr(
+                "Stopped. The step in progress finishes in the background: one step cannot be cut short, "
+                "and its result is not shown."), 10000)
         elif batch.error is not None:
             text = self.tr("The run stopped with an error: {0}").format(batch.error)
             self.banner.show_message(self._with_cause(text, batch.diagnosis), "error",
@@ -401,7 +480,8 @@ class MainWindow(QMainWindow):
         """The banner's line: what happened, then the cause that fits and what to try."""
         if diagnosis is None:
             return text
-        return f"{text} {diagnosis_text.title(diagnosis)}. {diagnosis_text.hint(diagnosis)}"
+        return (f"{text} {diagnosis_text.title(diagnosis)}{diagnosis_text.sentence_end()} "
+                f"{diagnosis_text.hint(diagnosis)}")
 
     def _remedies(self, diagnosis: Diagnosis | None, lr: float | None) -> list[tuple[str, object]]:
         """The banner's buttons: the cure the diagnosis names (a mistake off, or a smaller lr)."""
@@ -461,6 +541,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_config_changed(self, cfg: TrainConfig) -> None:
         self._update_actions()
+        if self.controller.state == IDLE:
+            self._show_status(None)  # "0 / steps" and the device of the configuration shown
         running = self.controller.config
         if self.controller.state not in (RUNNING, PAUSED) or running is None:
             return
@@ -503,7 +585,7 @@ class MainWindow(QMainWindow):
     # -- display ---------------------------------------------------------------
     def _update_actions(self) -> None:
         state = self.controller.state
-        valid = not self.controls.message.isVisible()
+        valid = self.controls.valid
         self.act_start.setEnabled((valid and state != RUNNING) or state == PAUSED)
         # F5 resumes a paused run too, but the button keeps its name: the Pause
         # button beside it already reads "Resume" then.
@@ -519,8 +601,7 @@ class MainWindow(QMainWindow):
         state = self.controller.state
         text = state_names.get(state, state)
         if batch is not None and batch.done:
-            text = {"completed": self.tr("completed"), "stopped": self.tr("stopped"),
-                    "diverged": self.tr("diverged"), "error": self.tr("failed")}.get(batch.reason, text)
+            text = outcome_words(batch.reason) if batch.reason in END_REASONS else text
         lab = self.status_labels
         lab["state"].setText(text)
         if batch is None:
@@ -597,8 +678,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def save_experiment_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save experiment"), "experiment.json",
-                                              self.tr("Experiments (*.json)"))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save experiment"), "experiment.bpexp.json",
+                                              self.tr("Experiments (*.bpexp.json *.json)"))
         if path:
             self.save_experiment(path)
 
@@ -625,21 +706,33 @@ class MainWindow(QMainWindow):
             self.export_plot(path)
 
     def export_plot(self, path: str) -> bool:
+        """The plot as SVG (a name ending .svg) or PNG, rendered into a temporary file beside
+        ``path`` and then put in its place: a link is followed and kept, a device or FIFO is
+        refused, never replaced, and a failure leaves the old file as it was."""
+        import errno
+
         import pyqtgraph.exporters as exporters
 
+        from ..core.persistence import atomic_write_with
+
         self.plot.redraw()
-        try:
-            if os.path.exists(path):
-                os.remove(path)
+
+        def render(temp: str) -> None:
             if path.lower().endswith(".svg"):
-                self._export_svg(path)
-            else:
-                exporters.ImageExporter(self.plot.plot_item).export(path)
+                self._export_svg(temp)
+                written = True
+            else:  # QImage.save reports failure only by its return value
+                written = bool(exporters.ImageExporter(self.plot.plot_item).export(temp))
+            if not written or os.path.getsize(temp) == 0:
+                raise OSError(errno.EIO, "", path)
+
+        try:
+            atomic_write_with(path, render)
         except (OSError, RuntimeError) as exc:
-            self._error_box(self.tr("Could not export"), f"{path}: {exc}")
-            return False
-        if not os.path.exists(path):  # QImage.save reports failure only by its return value
-            self._error_box(self.tr("Could not export"), self.tr("{0}: the file could not be written").format(path))
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror is not None else str(exc)
+            text = (self.tr("{0}: {1}").format(path, reason) if reason
+                    else self.tr("{0}: the file could not be written").format(path))
+            self._error_box(self.tr("Could not export"), text)
             return False
         return True
 
