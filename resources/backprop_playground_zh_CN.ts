@@ -417,7 +417,7 @@ y = {3}   (||y|| = {4})</translation>
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+91"/>
+        <location filename="../playground/gui/main_window.py" line="+92"/>
         <source>Dismiss</source>
         <extracomment>The status bar&apos;s numbers change at most this often while a run trains: batches come 20 times a second, faster than anyone reads, and each update re-lays out the bar.</extracomment>
         <translation>关闭</translation>
@@ -943,17 +943,21 @@ value =
         <source>Use float64, or smaller inputs or sizes.</source>
         <translation>改用 float64，或使用更小的输入或规模。</translation>
     </message>
+    <message>
+        <location filename="../playground/gui/diagnosis_text.py" line="+35"/>
+        <source>.</source>
+        <translation>。</translation>
+    </message>
 </context>
 <context>
     <name>GradientInspector</name>
     <message>
-        <location filename="../playground/gui/inspector.py" line="+194"/>
+        <location filename="../playground/gui/inspector/formatting.py" line="+47"/>
         <source>scalar</source>
-        <extracomment>Table columns, in order. The update ratio comes right after the norms it compares, before the gradient&apos;s spread: the hint under the table points at it, so it must be in view in a narrow panel too. Item data role holding the raw float behind a number cell&apos;s text. The longest text :func:`format_sci` writes for a float32 (and for float64 short of 1e±100), and the cell&apos;s margins. The update-to-weight ratio rule of thumb (context, not a verdict). Initial capacity of the norm-history buffers (doubled when full). While a run is live the charts (histogram, heat map, norm history) take at most this share of the GUI thread (see :mod:`playground.gui.pacing`): a frame of the three costs about 40 ms on 2 cores, mostly pyqtgraph re-laying out axes whose ranges move, so they redraw every second or so while the table keeps every update. The least height of a chart&apos;s plotting area (its view box, without axes) that stays readable; the panel keeps the charts at least this tall and squeezes other parts first. The widest tick text :func:`compact_tick` writes, to size the colour bar&apos;s axis. Rows the table keeps in view when the panel is short (more scroll); it grows to show up to MAX_TABLE_ROWS (the largest model: two weights, two biases) when there is room. The update column after a single step (F10): what that step changed. Distinct colours that read on a light or a dark background.</extracomment>
         <translation>标量</translation>
     </message>
     <message>
-        <location line="+199"/>
+        <location filename="../playground/gui/inspector/panel.py" line="+56"/>
         <source>The training step whose gradients are shown.</source>
         <translation>当前显示的是哪一步训练的梯度。</translation>
     </message>
@@ -968,7 +972,7 @@ value =
         <translation>单步变化</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <location line="+1"/>
         <source>Freeze</source>
         <translation>冻结</translation>
@@ -990,12 +994,13 @@ value =
         <translation>把这种写法算出的梯度（自动求导，NumPy 写法则是手写的反向传播）与有限差分比较：将几个权重微调 ±ε，观察损失的变化。相对误差低于 1e-7 说明梯度是对的。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location filename="../playground/gui/inspector/table.py" line="+65"/>
         <source>Gradient statistics</source>
+        <extracomment>Table columns, in order. The update ratio comes right after the norms it compares, before the gradient&apos;s spread: the hint under the table points at it, so it must be in view in a narrow panel too. Item data role holding the raw float behind a number cell&apos;s text. The longest text :func:`format_sci` writes for a float32 (and for float64 short of 1e±100), and the cell&apos;s margins. Rows the table keeps in view when the panel is short (more scroll); it grows to show up to MAX_TABLE_ROWS (the largest model: two weights, two biases) when there is room. The update column after a single step (F10): what that step changed. True after a single step (F10): the update column shows what that step changed.</extracomment>
         <translation>梯度统计</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location filename="../playground/gui/inspector/panel.py" line="+27"/>
         <source>‖Δw‖/‖w‖: a common rule of thumb is about 1e-3 per step. Much smaller often means slow learning; much larger, unstable steps.</source>
         <translation>‖Δw‖/‖w‖：常用的经验值是每步约 1e-3。小得多往往意味着学得慢；大得多则意味着每步更新不稳定。</translation>
     </message>
@@ -1016,8 +1021,9 @@ value =
         <translation>开始一次运行即可看到梯度。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location filename="../playground/gui/inspector/divergence.py" line="+58"/>
         <source>Divergence</source>
+        <extracomment>The summary box and the explanation below it look like one pink panel. The user asked to restart with this learning rate.</extracomment>
         <translation>发散</translation>
     </message>
     <message>
@@ -1027,12 +1033,12 @@ value =
         <translation>为什么？</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Show or hide the usual causes of a divergence.</source>
         <translation>显示或隐藏发散的常见原因。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Divergence summary</source>
         <translation>发散摘要</translation>
     </message>
@@ -1042,18 +1048,24 @@ value =
         <translation>用同一个随机种子、缩小十倍的学习率重新开始运行。</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+75"/>
+        <source>Try again with a learning rate ten times smaller.</source>
+        <translation>把学习率调小十倍再试一次。</translation>
+    </message>
+    <message>
+        <location filename="../playground/gui/inspector/charts.py" line="+112"/>
         <location line="+1"/>
         <source>Gradient</source>
+        <extracomment>While a run is live the charts (histogram, heat map, norm history) take at most this share of the GUI thread (see :mod:`playground.gui.pacing`): a frame of the three costs about 40 ms on 2 cores, mostly pyqtgraph re-laying out axes whose ranges move, so they redraw every second or so while the table keeps every update. The least height of a chart&apos;s plotting area (its view box, without axes) that stays readable; the panel keeps the charts at least this tall and squeezes other parts first. The widest tick text :func:`compact_tick` writes, to size the colour bar&apos;s axis. Distinct colours that read on a light or a dark background.</extracomment>
         <translation>梯度</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Histogram of the selected parameter&apos;s gradient.</source>
         <translation>所选参数梯度的直方图。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <location line="+1"/>
         <source>Values</source>
         <translation>数值</translation>
@@ -1064,28 +1076,27 @@ value =
         <translation>所选参数数值（即权重本身）的直方图。</translation>
     </message>
     <message>
-        <location line="-35"/>
-        <location line="+5"/>
+        <location filename="../playground/gui/inspector/divergence.py" line="-65"/>
         <source>Divergence explanation</source>
         <translation>发散原因说明</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location filename="../playground/gui/inspector/charts.py" line="+12"/>
         <source>Heat map sampling</source>
         <translation>热力图抽样</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Gradient charts</source>
         <translation>梯度图表</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Left: how the selected parameter&apos;s gradient (or values) is distributed. Right: its gradient as a matrix (rows and columns sampled when large); red is positive, blue negative, white zero. Bottom: every parameter&apos;s gradient norm over the steps, on a log scale.</source>
         <translation>左：所选参数的梯度（或数值）的分布。右：以矩阵形式显示它的梯度（矩阵较大时抽样显示部分行和列）；红色为正，蓝色为负，白色为零。下：每个参数的梯度范数随步数的变化，使用对数坐标。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>count</source>
         <translation>个数</translation>
     </message>
@@ -1095,7 +1106,7 @@ value =
         <translation>行</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>column</source>
         <translation>列</translation>
     </message>
@@ -1110,27 +1121,28 @@ value =
         <translation>步数</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location filename="../playground/gui/inspector/texts.py" line="+37"/>
         <source>Parameter</source>
+        <extracomment>The update-to-weight ratio rule of thumb (context, not a verdict).</extracomment>
         <translation>参数</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>The parameter tensor&apos;s name in the model.</source>
         <translation>参数张量在模型中的名称。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Shape</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Rows × columns of the tensor (a bias has one dimension).</source>
         <translation>张量的行数 × 列数（偏置只有一维）。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>‖w‖</source>
         <translation>‖w‖</translation>
     </message>
@@ -1140,17 +1152,17 @@ value =
         <translation>权重的大小：各权重平方和的平方根（L2 范数）。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>‖∇‖</source>
         <translation>‖∇‖</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Size of the gradient of the loss with respect to this tensor (L2 norm), before the update. Huge values warn of divergence; values near 0 of vanishing gradients.</source>
         <translation>更新之前，损失对这个张量的梯度的大小（L2 范数）。数值巨大预示着发散；接近 0 则预示梯度消失。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>mean ∇</source>
         <translation>∇ 均值</translation>
     </message>
@@ -1160,17 +1172,17 @@ value =
         <translation>梯度各元素的平均值。远离 0 表示大多数权重被推向同一方向。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>std ∇</source>
         <translation>∇ 标准差</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Spread (standard deviation) of the gradient entries.</source>
         <translation>梯度各元素的离散程度（标准差）。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>max |∇|</source>
         <translation>max |∇|</translation>
     </message>
@@ -1180,42 +1192,42 @@ value =
         <translation>绝对值最大的梯度元素；热力图的色标范围就是 ± 这个值。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>‖Δw‖/‖w‖ (≈1e-3)</source>
         <translation>‖Δw‖/‖w‖（≈1e-3）</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>‖lr·update‖ / ‖w‖: how much this step changed the tensor, relative to its size. A common rule of thumb is about 1e-3: much smaller and the weights barely move (learning is slow); much larger and each step rewrites them (training may be unstable). It is a guide, not a law: Adam, for example, sets its own step size.</source>
         <translation>‖lr·update‖ / ‖w‖：这一步相对于张量本身的大小改变了它多少。常用的经验值约为 1e-3：小得多，权重几乎不动（学得慢）；大得多，每一步都把权重改写一遍（训练可能不稳定）。这只是参考，而非定律：例如 Adam 会自行决定步长。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>gradient check</source>
         <translation>梯度检验</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Largest relative error |analytic − numerical| / (|analytic| + |numerical|) over a few sampled entries: below 1e-7 good, up to 1e-4 acceptable (usual for a large loss or ReLU kinks), up to 1e-2 suspicious, above 1e-2 wrong.</source>
         <translation>在抽样的几个元素上的最大相对误差 |解析 − 数值| / (|解析| + |数值|)：低于 1e-7 为良好，不超过 1e-4 可以接受（损失很大或 ReLU 有折点时常见），不超过 1e-2 可疑，高于 1e-2 错误。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>hand vs autograd</source>
         <translation>手写 vs 自动求导</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>NumPy style: largest difference between the hand-written gradient and the one autograd computes for the same network, relative to the gradient&apos;s size. Around 1e-15 means they agree to rounding.</source>
         <translation>NumPy 写法：手写梯度与自动求导对同一网络算出的梯度之间的最大差值，相对于梯度的大小。约为 1e-15 说明二者在舍入误差范围内一致。</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location filename="../playground/gui/inspector/divergence.py" line="+30"/>
         <source>Restart with lr = {0:g}</source>
         <translation>以 lr = {0:g} 重新开始</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../playground/gui/inspector/panel.py" line="+103"/>
         <source>loss {0}</source>
         <translation>损失 {0}</translation>
     </message>
@@ -1235,12 +1247,12 @@ value =
         <translation>第 {0} 步：{1}。更新：{2}。</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+34"/>
         <source>Gradient check not possible: {0}</source>
         <translation>无法进行梯度检验：{0}</translation>
     </message>
     <message>
-        <location line="+122"/>
+        <location filename="../playground/gui/inspector/texts.py" line="+19"/>
         <source>about the 1e-3 rule of thumb</source>
         <translation>与 1e-3 的经验值相当</translation>
     </message>
@@ -1250,28 +1262,28 @@ value =
         <translation>比 1e-3 的经验值高 {0:.1f} 个数量级</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>{0:.1f} orders of magnitude below the 1e-3 rule of thumb</source>
         <translation>比 1e-3 的经验值低 {0:.1f} 个数量级</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>This step: </source>
         <translation>这一步：</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location filename="../playground/gui/inspector/charts.py" line="+30"/>
         <source>values of {0}</source>
         <translation>{0} 的数值</translation>
     </message>
     <message>
-        <location line="+0"/>
         <location line="+2"/>
+        <location line="+3"/>
         <source>gradient of {0}</source>
         <translation>{0} 的梯度</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location filename="../playground/gui/inspector/panel.py" line="+96"/>
         <source>No gradients yet: start training.</source>
         <translation>还没有梯度：请开始训练。</translation>
     </message>
@@ -1291,12 +1303,12 @@ value =
         <translation>（已冻结）</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location filename="../playground/gui/inspector/texts.py" line="+79"/>
         <source>{0} of {1} rows (1 in {2})</source>
         <translation>{1} 行中显示 {0} 行（每 {2} 行取 1 行）</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>all {0} rows</source>
         <translation>全部 {0} 行</translation>
     </message>
@@ -1306,7 +1318,7 @@ value =
         <translation>{1} 列中显示 {0} 列（每 {2} 列取 1 列）</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>all {0} columns</source>
         <translation>全部 {0} 列</translation>
     </message>
@@ -1316,7 +1328,7 @@ value =
         <translation>热力图：{0}，{1}。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-85"/>
         <source>good</source>
         <translation>良好</translation>
     </message>
@@ -1341,52 +1353,52 @@ value =
         <translation>太小，无法检验</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Sampled entries (flat index: analytic vs numerical gradient):</source>
         <translation>抽样元素（展平后的下标：解析梯度 vs 数值梯度）：</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>  [{0}]  {1}  vs  {2}</source>
         <translation>  [{0}]  {1}  vs  {2}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>The gradient matches finite differences: it is right.</source>
         <translation>梯度与有限差分相符：梯度是对的。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Close: normal when the loss is large (finite differences lose digits to rounding) or the activation has kinks (ReLU).</source>
         <translation>接近：当损失很大（有限差分因舍入丢失有效数字）或激活函数有折点（ReLU）时属正常现象。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Larger than rounding explains: look for a small mistake.</source>
         <translation>误差超出了舍入所能解释的范围：请查找一个小错误。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>The gradient does not match the loss: the backward pass has a mistake.</source>
         <translation>梯度与损失不符：反向传播有错误。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>The gradient is smaller than finite differences can measure at this loss.</source>
         <translation>在这个损失下，梯度小到有限差分无法测量。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Gradient check: &lt;b style=&apos;color:{0}&apos;&gt;{1}&lt;/b&gt; (largest relative error {2}, ε = {3}).</source>
         <translation>梯度检验：&lt;b style=&apos;color:{0}&apos;&gt;{1}&lt;/b&gt;（最大相对误差 {2}，ε = {3}）。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Hand-written vs autograd: largest relative difference {0}.</source>
         <translation>手写 vs 自动求导：最大相对差值 {0}。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../playground/gui/inspector/divergence.py" line="+25"/>
         <source>the loss became {0}</source>
         <translation>损失变成了 {0}</translation>
     </message>
@@ -1396,12 +1408,12 @@ value =
         <translation>{0} 的梯度变成了 {1}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>{0} became {1} in the update</source>
         <translation>{0} 在更新中变成了 {1}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&lt;b&gt;Training diverged at step {0}: {1}.&lt;/b&gt;</source>
         <translation>&lt;b&gt;训练在第 {0} 步发散：{1}。&lt;/b&gt;</translation>
     </message>
@@ -1501,9 +1513,9 @@ Loading PyTorch…</source>
 <context>
     <name>LossPlot</name>
     <message>
-        <location filename="../playground/gui/loss_plot.py" line="+184"/>
+        <location filename="../playground/gui/loss_plot.py" line="+185"/>
         <source>step</source>
-        <extracomment>At most this many redraws a second. A live curve reads well at 10; on 2 cores (``playground bench``) redrawing at 30 Hz cost the training thread about 20% of its speed through the GIL, at 5 Hz about 4%. Most of the GUI thread&apos;s time the plot&apos;s redraws (data and paint) may take while a run is live. Painting holds the GIL, which the training thread needs between torch calls: on 2 cores (``playground bench``) every percent of GUI-thread Python time cost about a percent of training speed, so the plot takes 5% (a 6 ms frame: 8 redraws a second; a 2 ms one: 25). Buckets per curve at least (pixels otherwise): a run under 2x this many steps is drawn raw. Where the learning-rate labels sit along their marker line (fractions of the view&apos;s height, from the bottom). A label too close to one already at a level takes the next level down. Least space between two labels at one level, in pixels. A label with no free level shows this; its full text is in the tooltip of label and line. The EMA of the drawn values (log10 or linear), kept as a history of its own. What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range. Finite min and max of the y values drawn (None: nothing finite). &quot;running&quot; while live, then one of persistence.OUTCOMES (&quot;recorded&quot;: how it ended is not known). The name is made from the configuration and lr changes (follows them), not given by hand.</extracomment>
+        <extracomment>At most this many redraws a second. A live curve reads well at 10; on 2 cores (``playground bench``) redrawing at 30 Hz cost the training thread about 20% of its speed through the GIL, at 5 Hz about 4%. Most of the GUI thread&apos;s time the plot&apos;s redraws (data and paint) may take while a run is live. Painting holds the GIL, which the training thread needs between torch calls: on 2 cores (``playground bench``) every percent of GUI-thread Python time cost about a percent of training speed, so the plot takes 5% (a 6 ms frame: 8 redraws a second; a 2 ms one: 25). Buckets per curve at least (pixels otherwise): a run under 2x this many steps is drawn raw. Where the learning-rate labels sit along their marker line (fractions of the view&apos;s height, from the bottom). A label too close to one already at a level takes the next level down. Least space between two labels at one level, in pixels. A label with no free level shows this; its full text is in the tooltip of label and line. The EMA of the drawn values (log10 or linear), kept as a history of its own. What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range. Finite min and max of the y values drawn (None: nothing finite). &quot;running&quot; while live, then one of core.outcomes.OUTCOMES (&quot;recorded&quot;: how it ended is not known). The name is made from the configuration and lr changes (follows them), not given by hand.</extracomment>
         <translation>步数</translation>
     </message>
     <message>
@@ -1616,12 +1628,12 @@ loss {1:.6g}</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+335"/>
+        <location line="+378"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location line="-335"/>
+        <location line="-378"/>
         <source>Pause the run, or resume it</source>
         <translation>暂停运行，或继续运行</translation>
     </message>
@@ -1792,7 +1804,27 @@ loss {1:.6g}</source>
         <translation>无法开始：{0}</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+38"/>
+        <source>These sizes take about {0} s a step on this CPU ({1} steps: about {2}). Start anyway?</source>
+        <translation>按这些尺寸，在这台 CPU 上每步约需 {0} 秒（{1} 步：约 {2}）。仍然开始吗？</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>These sizes take about {0} s a step on this GPU ({1} steps: about {2}). Start anyway?</source>
+        <translation>按这些尺寸，在这块 GPU 上每步约需 {0} 秒（{1} 步：约 {2}）。仍然开始吗？</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Start anyway</source>
+        <translation>仍然开始</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+88"/>
         <source>The run diverged at step {0}.</source>
         <translation>运行在第 {0} 步发散。</translation>
     </message>
@@ -1812,7 +1844,7 @@ loss {1:.6g}</source>
         <translation>运行因错误而停止：{0}</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Switch the mistake off and restart</source>
         <translation>关掉错误并重新开始</translation>
     </message>
@@ -1872,27 +1904,7 @@ loss {1:.6g}</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>completed</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>stopped</source>
-        <translation>已停止</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>diverged</source>
-        <translation>已发散</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+12"/>
         <location line="+10"/>
         <source>loss –</source>
         <translation>损失 –</translation>
@@ -1982,9 +1994,38 @@ loss {1:.6g}</source>
     </message>
 </context>
 <context>
+    <name>Outcome</name>
+    <message>
+        <location filename="../playground/core/outcomes.py" line="+32"/>
+        <source>completed</source>
+        <extracomment>Why the training loop ends a run (a batch with ``done``); &quot;running&quot; and &quot;paused&quot; are not ends. How a saved run ended: an end reason, or &quot;recorded&quot; when that is not known. The words for each outcome. An error reads &quot;failed&quot;: the run did not end by itself.</extracomment>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>diverged</source>
+        <translation>已发散</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>recorded</source>
+        <translation>已记录</translation>
+    </message>
+</context>
+<context>
     <name>RunHistoryPanel</name>
     <message>
-        <location filename="../playground/gui/run_history.py" line="+25"/>
+        <location filename="../playground/gui/run_history.py" line="+31"/>
         <source>name</source>
         <translation>名称</translation>
     </message>
@@ -2049,32 +2090,7 @@ loss {1:.6g}</source>
         <translation>在第 {0} 步发散</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>completed</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>stopped</source>
-        <translation>已停止</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>diverged</source>
-        <translation>已发散</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>recorded</source>
-        <translation>已载入</translation>
-    </message>
-    <message>
-        <location line="+28"/>
+        <location line="+30"/>
         <source>How this run ended was not saved with it.</source>
         <translation>这次运行是如何结束的，没有随它一起保存。</translation>
     </message>
@@ -2138,7 +2154,7 @@ loss {1:.6g}</source>
         <translation>无法构建模型：{0}</translation>
     </message>
     <message>
-        <location line="+163"/>
+        <location line="+164"/>
         <source>training stopped by an internal error: {0}</source>
         <translation>训练因内部错误而停止：{0}</translation>
     </message>
