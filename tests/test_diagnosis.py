@@ -174,3 +174,16 @@ def test_the_window_offers_the_diagnosed_lr_for_a_large_n(qtbot):
 def test_core_train_keeps_its_diagnosis_on_the_last_batch():
     losses, last = train(TrainConfig(lr=1e-5))
     assert not np.isfinite(losses[-1]) and last.diagnosis is not None
+
+
+def test_after_a_divergence_the_statistics_are_of_the_last_step_before_the_blow_up():
+    """At full speed statistics come every 0.3 s; the inspector must not be left at step 0."""
+    _, last = train(TrainConfig(mistake="no-zero-grad"))
+    assert last.divergence.kind == "loss" and last.divergence.step == 97
+    shown = last.stats[-1]
+    assert shown.step == last.divergence.step - 1
+    assert all(np.isfinite(p.grad_norm) for p in shown.params)
+    # A weight that overflows in its update: its own step, whose gradients were finite, is shown.
+    _, last = train(TrainConfig(N=16, D_in=40, H=12, D_out=4, lr=1e36, steps=5, bias=True))
+    assert last.divergence.kind == "weight"
+    assert last.stats[-1].step == last.divergence.step

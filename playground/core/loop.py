@@ -299,8 +299,7 @@ class Trainer:
                     norm_steps.append(s)
                     norms.append(runner.grad_norms())
                 if want:
-                    before = [(n, p.detach().clone()) for n, p in runner.named_params()]
-                    grads = [None if g is None else g.detach().clone() for _, g in runner.named_grads()]
+                    before = _copy_before_update(runner)
                 runner.update()
                 losses.append(loss)
                 self.step = s + 1
@@ -311,14 +310,7 @@ class Trainer:
                     self._due = max(self._due + interval, time.perf_counter() - interval)
                 if want:
                     self._stats_time = now
-                    after = dict(runner.named_params())
-                    stats.append(
-                        StepStats(
-                            s,
-                            self.lr,
-                            tuple(param_stats(n, b, g, after[n]) for (n, b), g in zip(before, grads, strict=True)),
-                        )
-                    )
+                    stats.append(self._stats_after_update(runner, s, before))
                 if last:
                     break
         except Exception as exc:  # noqa: BLE001 - any failure ends the run with a message
@@ -347,6 +339,34 @@ class Trainer:
         else:
             reason = "running"
         return self._batch(loss_arr, stats, pending, reason=reason, start=start_step, norms=sampled)
+
+    def _stats_after_update(self, runner: Runner, step: int, before: tuple[list, list]) -> StepStats:
+        """The statistics of ``step``, whose update has just been applied (see _copy_before_update)."""
+        params, grads = before
+        after = dict(runner.named_params())
+        return StepStats(step, self.lr, tuple(
+            param_stats(n, b, g, after[n]) for (n, b), g in zip(params, grads, strict=True)))
+
+    def _stats_before_blow_up(self, runner: Runner, snap: Any, start_step: int, found: Divergence,
+                              changes: dict[int, float]) -> StepStats | None:
+        """The statistics of the last step whose gradients were finite, replayed once more.
+
+        At full speed statistics are taken every 0.3 s, so the inspector would otherwise
+        show a step long before the blow-up; this is the step a student wants to see.  A
+        weight that went non-finite had finite gradients at that step: that step is shown.
+        """
+        target = found.step if found.kind == "weight" else found.step - 1
+        if target < start_step:
+            return None
+        runner.restore(snap)
+        for s in range(start_step, target + 1):
+            if s in changes and s != start_step:
+                runner.set_lr(changes[s])
+            runner.forward_backward()
+            before = _copy_before_update(runner) if s == target else None
+            runner.update()
+        assert before is not None
+        return self._stats_after_update(runner, target, before)
 
     def _wait_for_due(self, deadline: float, have_steps: bool, pending: _Pending) -> bool:
         """Sleep until the next step is due at the pace; False to end the batch first.
@@ -441,12 +461,15 @@ class Trainer:
         self.ended = True
         why = diagnose(self.config, step=found.step, value=found.value, tensor=found.tensor, kind=found.kind,
                        lr=self.lr, evidence=self.evidence())
-        kept = tuple(st for st in stats if st.step <= found.step)
+        kept = [st for st in stats if st.step <= found.step]
+        last_good = self._stats_before_blow_up(runner, snap, start_step, found, changes)
+        if last_good is not None and (not kept or kept[-1].step < last_good.step):
+            kept.append(last_good)
         if kept:
             self.last_stats = kept[-1]
         return self._batch(
             np.asarray(losses, dtype=np.float64),
-            list(kept),
+            kept,
             pending,
             reason="diverged",
             start=start_step,
@@ -486,6 +509,13 @@ class Trainer:
             diagnosis=diagnosis,
             **extra,
         )
+
+
+def _copy_before_update(runner: Runner) -> tuple[list, list]:
+    """The weights and gradients of a step before its update, for its statistics."""
+    params = [(n, p.detach().clone()) for n, p in runner.named_params()]
+    grads = [None if g is None else g.detach().clone() for _, g in runner.named_grads()]
+    return params, grads
 
 
 def _valid_pace(steps_per_s: float | None) -> float | None:
