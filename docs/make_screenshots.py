@@ -32,9 +32,9 @@ def main() -> None:
     from playground.gui.app import create_app
     from playground.gui.settings import Settings, save_settings
 
-    save_settings(Settings(language=args.language))
+    save_settings(Settings(language=args.language))  # a first start: the guide shows
     app, window = create_app(exec_app=False)
-    window.resize(1380, 860)
+    window.resize(1366, 700)  # the default window on a 1366 x 768 laptop
     window.move(0, 0)
     suffix = "" if args.language == "en" else f"-{args.language}"
     wid = str(int(window.winId()))
@@ -51,17 +51,33 @@ def main() -> None:
         window.lab.scalar_backward_button.click()
         window.lab.vjp_backward_button.click()
 
+    def diverge() -> None:
+        """The classic mistake switched on, at full speed: the diagnosis names it."""
+        window.tabs.setCurrentWidget(window.training_tab)
+        window.speed.setCurrentIndex(window.speed.findData(0.0))
+        window.controls.set_config(window.controls.config().replace(steps=500, mistake="no-zero-grad",
+                                                                    lr=1e-6))
+        window.start_new()
+
+    def expand_divergence() -> None:
+        if not window.inspector.divergence_toggle.isChecked():
+            window.inspector.divergence_toggle.click()
+
     cfg = window.controls.config().replace(steps=2_000_000)
     window.controls.set_config(cfg)
     steps = [
-        (1500, press_f5),
+        (1200, lambda: shot("first-run")),
+        (1500, press_f5),  # at the default pace, 100 steps a second
         (4500, lambda: window.controls.lr.setValue(1.5e-6)),
         (7000, lambda: shot("training")),
         (7200, lab),
         (8500, lambda: shot("autograd-lab")),
         (8700, lambda: window.tabs.setCurrentWidget(window.code_view)),
         (9500, lambda: shot("code")),
-        (9700, window.close),
+        (9700, diverge),
+        (12000, expand_divergence),
+        (12800, lambda: shot("diagnosis")),
+        (13000, window.close),
     ]
     for delay, action in steps:
         QTimer.singleShot(delay, action)
