@@ -84,3 +84,15 @@ def test_the_closed_inspector_run_collapses_the_panel_and_restores_it(qapp, tmp_
         assert harness.window.training_splitter.sizes() == sizes
     finally:
         harness.close()
+
+
+@pytest.mark.paced
+def test_the_bench_window_trains_at_full_speed_whatever_the_default_pace(qapp, tmp_path):
+    from playground.gui.speed import FULL_SPEED
+
+    harness = bench.WindowHarness(str(tmp_path))
+    try:
+        assert harness.window.speed.currentData() == FULL_SPEED
+        assert harness.window.controller.pace is None
+    finally:
+        harness.close()

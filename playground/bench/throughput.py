@@ -59,6 +59,10 @@ class WindowHarness:
         from ..gui.app import create_app
 
         self.app, self.window = create_app(["backprop-playground-bench"], exec_app=False)
+        from ..gui.speed import FULL_SPEED
+
+        # The window's default pace is for watching (100 steps a second); (c) measures full speed.
+        self.window.speed.setCurrentIndex(self.window.speed.findData(FULL_SPEED))
         self.window.resize(1280, 780)
         self._settle(0.3)
 
