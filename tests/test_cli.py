@@ -70,7 +70,12 @@ def test_invalid_configuration_exits_2_naming_the_field(args, field, capsys):
 def test_divergence_exits_3_naming_step_and_tensor(capsys):
     assert main(["train", "--lr", "1", "--json"]) == EXIT_DIVERGED
     captured = capsys.readouterr()
-    s = json.loads(captured.out)
+
+    def refuse(name: str):
+        raise ValueError(f"bare {name} is not JSON")
+
+    s = json.loads(captured.out, parse_constant=refuse)  # strict: a diverged loss is "inf"
+    assert s["final_loss"] in ("inf", "nan")
     assert s["diverged"] and s["divergence"]["tensor"] and s["divergence"]["step"] >= 0
     assert "diverged at step" in captured.err
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import time
 
 import numpy as np
 import pytest
@@ -73,7 +74,8 @@ def test_pause_resume_and_stop(make_window, qtbot):
     w.toggle_pause()
     wait_state(qtbot, w, PAUSED)
     frozen = w.controller.trainer.step
-    qtbot.wait(200)
+    with pytest.raises(qtbot.TimeoutError):  # paused: no step is taken, however long one waits
+        qtbot.waitUntil(lambda: w.controller.trainer.step != frozen, timeout=300)
     assert w.controller.trainer.step == frozen
     assert len(w.plot.current.history) == frozen
     w.toggle_pause()
@@ -298,12 +300,14 @@ def test_status_bar_updates_a_few_times_a_second_and_ends_on_the_last_step(make_
     shown, received = [], []
     monkeypatch.setattr(w, "_show_status", lambda batch: (shown.append(batch), MainWindow._show_status(w, batch)))
     w.controller.batchReady.connect(received.append)
+    started = time.monotonic()
     w.start_or_resume()
-    qtbot.wait(1500)
+    qtbot.waitUntil(lambda: len(received) >= 60, timeout=20_000)
     w.toggle_pause()
+    elapsed = time.monotonic() - started
     wait_state(qtbot, w, PAUSED)
     running = [b for b in shown if b is not None and not b.done and b.reason == "running"]
-    assert len(running) <= 1.5 / main_window.STATUS_INTERVAL_S + 2  # not one per batch ...
+    assert len(running) <= elapsed / main_window.STATUS_INTERVAL_S + 2  # not one per batch ...
     assert len(received) > 2 * len(running)  # ... of the many that came
     # After the pause the bar shows the newest step, not the last throttled one.
     assert w.status_labels["step"].text().startswith(f"{w.controller.trainer.step:,} /")
