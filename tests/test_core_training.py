@@ -10,7 +10,7 @@ import torch
 
 from playground.core import config as C
 from playground.core.config import TrainConfig
-from playground.core.loop import SetLR, Stop, Trainer, train
+from playground.core.loop import Trainer, train
 
 TINY = dict(N=8, D_in=12, H=6, D_out=3, steps=25)
 # learning rates that make each optimizer reduce the loss on the tiny problem
@@ -118,19 +118,20 @@ def test_lr_change_applies_at_the_next_step_without_reset():
     np.testing.assert_array_equal(losses[:9], base[:9])
     assert not np.array_equal(losses[9:], base[9:])
     assert rest[0].lr_changes == ((8, 5e-6),)
-    # the same through generator.send
+    # the same while one call of batches() is between two batches
     trainer2 = Trainer(cfg)
     g2 = trainer2.batches(batch_seconds=0.0)
-    out = [next(g2)]
-    out.append(g2.send(SetLR(5e-6)))
-    assert out[1].lr_changes == ((1, 5e-6),)
+    next(g2)
+    trainer2.set_lr(5e-6)
+    assert next(g2).lr_changes == ((1, 5e-6),)
 
 
 def test_stop_ends_the_run_between_steps():
     trainer = Trainer(TrainConfig(**(TINY | {"steps": 10_000})))
     gen = trainer.batches(batch_seconds=0.0)
     next(gen)
-    last = gen.send(Stop())
+    trainer.request_stop()
+    last = next(gen)
     assert last.done and last.reason == "stopped" and trainer.ended
     assert list(gen) == []
 

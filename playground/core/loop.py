@@ -3,9 +3,10 @@
 A :class:`Trainer` owns one run.  :meth:`Trainer.batches` trains on whatever
 thread iterates it and yields a :class:`Batch` about every ``batch_seconds``:
 step numbers and losses as NumPy arrays, gradient statistics, and whether the
-run ended.  Between steps it applies commands (a new learning rate, stop) sent
-with :meth:`Trainer.set_lr` / :meth:`Trainer.request_stop` from any thread or
-with ``generator.send(SetLR(...))``.
+run ended.  Commands (a new learning rate, a new pace, stop) have one way in:
+:meth:`Trainer.set_lr`, :meth:`Trainer.set_pace` and :meth:`Trainer.request_stop`,
+callable from any thread, put them on the trainer's queue, which the loop reads
+between steps.
 
 Losses stay on the device during a batch and come back once per batch, so on a
 GPU the loop does not force a host sync every step.  A non-finite loss, gradient
@@ -20,7 +21,7 @@ import math
 import queue
 import threading
 import time
-from collections.abc import Generator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,8 +146,20 @@ def describe_error(exc: BaseException, device: str) -> str:
 
 @dataclass
 class _Pending:
+    """What the commands taken during one batch asked for."""
+
     lr_changes: list[tuple[int, float]] = field(default_factory=list)
     stop: bool = False
+
+
+@dataclass(slots=True)
+class _Made:
+    """What the steps of one batch produced so far (losses stay on the device until it ends)."""
+
+    losses: list[Any] = field(default_factory=list)
+    stats: list[StepStats] = field(default_factory=list)
+    norm_steps: list[int] = field(default_factory=list)
+    norms: list[Any] = field(default_factory=list)
 
 
 class Trainer:
@@ -171,9 +184,10 @@ class Trainer:
         self.ended = False
         self.last_stats: StepStats | None = None
         self._stats_time = -math.inf
-        self._commands: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._stop = threading.Event()
-        #: Set by every command, so a paced wait between steps ends at once.
+        #: The one way commands reach the loop: SetLR, SetPace and Stop, read between steps.
+        self._commands: queue.SimpleQueue[SetLR | SetPace | Stop] = queue.SimpleQueue()
+        #: A doorbell, not a command path: rung after every command so that a paced wait
+        #: between steps ends at once and the loop reads the queue.
         self._wake = threading.Event()
         #: Steps a second (None: as fast as the device goes), and when the next step is due.
         self.pace: float | None = _valid_pace(pace)
@@ -188,24 +202,28 @@ class Trainer:
     def set_lr(self, lr: float) -> None:
         """Apply ``lr`` from the next step on; ignored unless finite and > 0."""
         if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0:
-            self._commands.put(SetLR(float(lr)))
-            self._wake.set()
+            self._send(SetLR(float(lr)))
 
     def set_pace(self, steps_per_s: float | None) -> None:
         """Train at most ``steps_per_s`` steps a second from the next step on (None: full speed)."""
-        self._commands.put(SetPace(_valid_pace(steps_per_s)))
-        self._wake.set()
+        self._send(SetPace(_valid_pace(steps_per_s)))
 
     def request_stop(self) -> None:
-        """End the run after the step in progress."""
-        self._stop.set()
+        """End the run after the step in progress (a paced wait ends at once)."""
+        self._send(Stop())
+
+    def _send(self, command: SetLR | SetPace | Stop) -> None:
+        self._commands.put(command)
         self._wake.set()
 
-    def _take_commands(self, pending: _Pending, extra: Any = None) -> None:
-        items = [extra] if extra is not None else []
+    def _take_commands(self, pending: _Pending) -> None:
+        """Apply every queued command; a stop is noted in ``pending`` for the loop to act on.
+
+        A command left unread stays queued, so a stop asked for between two calls of
+        :meth:`batches` (a paused run) ends the next one before it takes a step.
+        """
         while not self._commands.empty():
-            items.append(self._commands.get_nowait())
-        for cmd in items:
+            cmd = self._commands.get_nowait()
             if isinstance(cmd, SetLR) and cmd.lr != self.lr:
                 self.lr = cmd.lr
                 self.runner.set_lr(cmd.lr)
@@ -215,8 +233,6 @@ class Trainer:
                 self._due = time.perf_counter()  # the new pace counts from now
             elif isinstance(cmd, Stop):
                 pending.stop = True
-        if self._stop.is_set():
-            pending.stop = True
 
     # -- the loop -------------------------------------------------------------
     def batches(
@@ -225,7 +241,7 @@ class Trainer:
         batch_seconds: float = 0.05,
         stats_every: int | None = None,
         stats_seconds: float | None = 0.3,
-    ) -> Generator[Batch, Any, None]:
+    ) -> Iterator[Batch]:
         """Train, yielding a :class:`Batch` about every ``batch_seconds``.
 
         ``max_steps`` limits this call (a single step, say); the run keeps its
@@ -238,24 +254,18 @@ class Trainer:
         end = total if max_steps is None else min(total, self.step + max(0, max_steps))
         runner = self.runner
         self._due = time.perf_counter()  # a paced run (or one resumed) starts at once
-        sent: Any = None
         while not self.ended:
             pending = _Pending()
-            self._take_commands(pending, sent)
-            sent = None
+            self._take_commands(pending)
             if pending.stop or self.step >= end:
-                reason = "stopped" if pending.stop else ("completed" if self.step >= total else "paused")
-                if reason != "paused":
-                    self.ended = True
-                yield self._batch([], [], pending, reason=reason)
+                yield self._batch([], [], pending, reason=self._end_reason(end, pending))
                 return
             try:
                 batch = self._train_batch(runner, end, batch_seconds, stats_every, stats_seconds, pending)
             except Exception as exc:  # noqa: BLE001 - e.g. out of memory taking the snapshot
-                self.ended = True
                 batch = self._batch([], [], pending, reason="error", error=describe_error(exc, self.device))
-            sent = yield batch
-            if batch.reason in ("paused",):
+            yield batch
+            if batch.reason == "paused":
                 return
 
     def _train_batch(
@@ -267,78 +277,98 @@ class Trainer:
         stats_seconds: float | None,
         pending: _Pending,
     ) -> Batch:
+        """Train one batch (see :meth:`_run_steps`) and hand it over, checked for a divergence."""
         start_step = self.step
         snap = runner.snapshot()
-        losses: list[Any] = []
-        stats: list[StepStats] = []
-        norm_steps: list[int] = []
-        norms: list[Any] = []
+        made = _Made()
         t0 = time.perf_counter()
-        deadline = t0 + batch_seconds
         error: str | None = None
         try:
-            while True:
-                s = self.step
-                if s != start_step:
-                    self._take_commands(pending)
-                    if pending.stop:
-                        break
-                if self.pace is not None and not self._wait_for_due(deadline, bool(losses), pending):
-                    break
-                now = time.perf_counter()
-                final = s + 1 >= end
-                last = final or len(losses) + 1 >= MAX_BATCH_STEPS or now >= deadline
-                want = (
-                    final
-                    or (stats_every is not None and stats_every > 0 and s % stats_every == 0)
-                    or (stats_seconds is not None and now - self._stats_time >= stats_seconds)
-                    or (self.pace is not None and self.pace <= STATS_EVERY_STEP_PACE)
-                )
-                loss = runner.forward_backward()
-                if norm_sampled(s):
-                    norm_steps.append(s)
-                    norms.append(runner.grad_norms())
-                if want:
-                    before = _copy_before_update(runner)
-                runner.update()
-                losses.append(loss)
-                self.step = s + 1
-                if self.pace is not None:
-                    interval = 1.0 / self.pace
-                    # The next step is due one interval on; a machine slower than the pace
-                    # falls at most one interval behind, so it never catches up in a burst.
-                    self._due = max(self._due + interval, time.perf_counter() - interval)
-                if want:
-                    self._stats_time = now
-                    stats.append(self._stats_after_update(runner, s, before))
-                if last:
-                    break
+            self._run_steps(runner, made, end, t0 + batch_seconds, stats_every, stats_seconds, pending)
         except Exception as exc:  # noqa: BLE001 - any failure ends the run with a message
             error = describe_error(exc, self.device)
+        losses = made.losses
         loss_arr = runner.losses_to_numpy(losses) if error is None else self._safe_losses(runner, losses)
+        # Timed after the losses came back, so a GPU's queued work counts too.
         self.elapsed += time.perf_counter() - t0
         if error is not None:
-            self.ended = True
             found = diagnose(self.config, step=self.step, lr=self.lr, error=error)
-            return self._batch(loss_arr, stats, pending, reason="error", start=start_step, error=error,
+            return self._batch(loss_arr, made.stats, pending, reason="error", start=start_step, error=error,
                                diagnosis=found)
         if not np.all(np.isfinite(loss_arr)) or not self._params_finite(runner):
-            return self._locate_divergence(runner, snap, start_step, len(losses), pending, stats)
-        if stats:
-            self.last_stats = stats[-1]
-        sampled = (np.asarray(norm_steps, dtype=np.int64), runner.norms_to_numpy(norms))
+            return self._locate_divergence(runner, snap, start_step, len(losses), pending, made.stats)
+        return self._finite_batch(runner, made, loss_arr, start_step, end, pending)
+
+    def _run_steps(self, runner: Runner, made: _Made, end: int, deadline: float, stats_every: int | None,
+                   stats_seconds: float | None, pending: _Pending) -> None:
+        """Take steps into ``made`` until ``end``, a stop, ``deadline`` or a full batch.
+
+        This loop runs thousands of times a second: per step it looks at the command
+        queue, waits for the pace when there is one, and takes the step; nothing more.
+        """
+        start_step = self.step
+        commands = self._commands
+        while True:
+            s = self.step
+            if s != start_step and not commands.empty():
+                self._take_commands(pending)
+                if pending.stop:
+                    return
+            if self.pace is not None and not self._wait_for_due(deadline, bool(made.losses), pending):
+                return
+            now = time.perf_counter()
+            final = s + 1 >= end
+            want_stats = self._wants_stats(s, now, final, stats_every, stats_seconds)
+            self._take_step(runner, s, now, want_stats, made)
+            if final or len(made.losses) >= MAX_BATCH_STEPS or now >= deadline:
+                return
+
+    def _wants_stats(self, step: int, now: float, final: bool, stats_every: int | None,
+                     stats_seconds: float | None) -> bool:
+        """Whether ``step`` gets its gradient statistics (see :meth:`batches`)."""
+        return (
+            final
+            or (stats_every is not None and stats_every > 0 and step % stats_every == 0)
+            or (stats_seconds is not None and now - self._stats_time >= stats_seconds)
+            or (self.pace is not None and self.pace <= STATS_EVERY_STEP_PACE)
+        )
+
+    def _take_step(self, runner: Runner, step: int, now: float, want_stats: bool, made: _Made) -> None:
+        """Train step ``step``: forward, backward, a sampled norm, the update, and its statistics."""
+        loss = runner.forward_backward()
+        if norm_sampled(step):
+            made.norm_steps.append(step)
+            made.norms.append(runner.grad_norms())
+        before = _copy_before_update(runner) if want_stats else None
+        runner.update()
+        made.losses.append(loss)
+        self.step = step + 1
+        if self.pace is not None:
+            interval = 1.0 / self.pace
+            # The next step is due one interval on; a machine slower than the pace
+            # falls at most one interval behind, so it never catches up in a burst.
+            self._due = max(self._due + interval, time.perf_counter() - interval)
+        if before is not None:
+            self._stats_time = now
+            made.stats.append(self._stats_after_update(runner, step, before))
+
+    def _finite_batch(self, runner: Runner, made: _Made, loss_arr: np.ndarray, start_step: int, end: int,
+                      pending: _Pending) -> Batch:
+        """The batch of steps that all stayed finite, with its sampled gradient norms kept as evidence."""
+        if made.stats:
+            self.last_stats = made.stats[-1]
+        sampled = (np.asarray(made.norm_steps, dtype=np.int64), runner.norms_to_numpy(made.norms))
         self._keep_evidence(sampled[0], loss_arr[sampled[0] - start_step], sampled[1])
+        return self._batch(loss_arr, made.stats, pending, reason=self._end_reason(end, pending),
+                           start=start_step, norms=sampled)
+
+    def _end_reason(self, end: int, pending: _Pending) -> str:
+        """Why a batch without a divergence or an error ends: stopped, completed, paused or running."""
         if pending.stop:
-            self.ended = True
-            reason = "stopped"
-        elif self.step >= self.config.steps:
-            self.ended = True
-            reason = "completed"
-        elif self.step >= end:
-            reason = "paused"
-        else:
-            reason = "running"
-        return self._batch(loss_arr, stats, pending, reason=reason, start=start_step, norms=sampled)
+            return "stopped"
+        if self.step >= self.config.steps:
+            return "completed"
+        return "paused" if self.step >= end else "running"
 
     def _stats_after_update(self, runner: Runner, step: int, before: tuple[list, list]) -> StepStats:
         """The statistics of ``step``, whose update has just been applied (see _copy_before_update)."""
@@ -458,7 +488,6 @@ class Trainer:
                 break
         if found is None:  # replay disagreed with the first pass (non-deterministic device)
             found = Divergence(self.step - 1, "loss", "loss", "nan")
-        self.ended = True
         why = diagnose(self.config, step=found.step, value=found.value, tensor=found.tensor, kind=found.kind,
                        lr=self.lr, evidence=self.evidence())
         kept = [st for st in stats if st.step <= found.step]
@@ -490,6 +519,10 @@ class Trainer:
         norms: tuple[np.ndarray, np.ndarray] | None = None,
         diagnosis: Diagnosis | None = None,
     ) -> Batch:
+        """The batch to hand over; one whose ``reason`` ends the run marks the run ended."""
+        done = reason in END_REASONS
+        if done:
+            self.ended = True
         loss_arr = np.asarray(losses, dtype=np.float64)
         extra = {} if norms is None else {"norm_steps": norms[0], "grad_norms": norms[1]}
         first = self.step - len(loss_arr) if start is None else start
@@ -502,7 +535,7 @@ class Trainer:
             total=self.config.steps,
             elapsed=self.elapsed,
             device=self.device,
-            done=reason in END_REASONS,
+            done=done,
             reason=reason,
             divergence=divergence,
             error=error,
