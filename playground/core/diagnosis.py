@@ -27,7 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .config import TrainConfig
+from .config import PLAIN_STEP, TrainConfig
 
 
 def QT_TRANSLATE_NOOP(_context: str, text: str) -> str:  # noqa: N802 - the name Qt Linguist looks for
@@ -42,7 +42,7 @@ LESSON_SUM_COUNT = 64 * 10
 #: The lesson's learning rate for plain gradient steps on the summed loss.
 LESSON_SGD_LR = 1e-6
 #: Optimizers whose step grows with the gradient (Adam and its kin normalise it away).
-PLAIN_STEP_OPTIMIZERS = ("sgd-manual", "sgd", "momentum")
+PLAIN_STEP_OPTIMIZERS = PLAIN_STEP
 LARGEST = {"float32": "3.4e38", "float64": "1.8e308"}
 
 
