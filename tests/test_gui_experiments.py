@@ -20,6 +20,12 @@ from playground.gui.settings import Settings
 SMALL = dict(N=16, D_in=40, H=12, D_out=4)
 
 
+def cell(w: MainWindow, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
+    """What the Runs table shows in a cell (its text unless another role is asked for)."""
+    model = w.run_history.table.model()
+    return model.data(model.index(row, column), role)
+
+
 @pytest.fixture
 def errors(monkeypatch):
     shown: list[tuple[str, str]] = []
@@ -55,10 +61,10 @@ def test_save_and_open_round_trip(window_with_runs, qtbot, tmp_path, errors):
     assert [r.name for r in w2.plot.runs] == [r.name for r in w.plot.runs]
     for a, b in zip(w.plot.runs, w2.plot.runs, strict=True):
         np.testing.assert_array_equal(a.history.losses, b.history.losses)
-        assert (b.outcome, b.colour, b.steps_per_s, b.elapsed) == ("completed", a.colour, a.steps_per_s, a.elapsed)
-    result = [w2.run_history.table.item(row, 8) for row in range(2)]
-    assert [item.text() for item in result] == ["completed", "completed"]
-    assert [item.toolTip() for item in result] == ["", ""]
+        assert (b.outcome, b.colour, b.steps_per_s, b.elapsed_s) == \
+            ("completed", a.colour, a.steps_per_s, a.elapsed_s)
+    assert [cell(w2, row, 8) for row in range(2)] == ["completed", "completed"]
+    assert [cell(w2, row, 8, Qt.ItemDataRole.ToolTipRole) for row in range(2)] == [None, None]
     assert errors == []
 
 
@@ -85,7 +91,7 @@ def test_bad_files_are_refused_and_change_nothing(qtbot, tmp_path, errors, conte
     path = tmp_path / "bad.json"
     path.write_bytes(content)
     assert not w.open_experiment(str(path))
-    assert w.controls.config() == before and w.plot.runs == []
+    assert w.controls.config() == before and list(w.runs) == []
     assert len(errors) == 1 and errors[0][1]  # a message saying what is wrong
 
 
@@ -125,18 +131,19 @@ def test_plot_exports_as_image(window_with_runs, tmp_path, suffix, magic):
 def test_run_history_hides_renames_and_deletes(window_with_runs):
     w = window_with_runs
     panel = w.run_history
-    assert panel.table.rowCount() == 2
-    item = panel.table.item(0, 0)
-    item.setCheckState(Qt.CheckState.Unchecked)
-    assert not w.plot.runs[0].curve.isVisible()
-    item = panel.table.item(1, 0)
-    item.setText("adam baseline")
-    assert w.plot.runs[1].name == "adam baseline"
+    model = panel.table.model()
+    assert model.rowCount() == 2
+    curve = w.plot.drawing(w.runs[0]).curve
+    assert model.setData(model.index(0, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    assert not w.runs[0].visible and w.plot.drawing(w.runs[0]) is None
+    assert curve not in w.plot.plot_item.listDataItems()  # off the plot
+    assert model.setData(model.index(1, 0), "adam baseline", Qt.ItemDataRole.EditRole)
+    assert w.runs[1].name == "adam baseline"
     assert "adam baseline" in [label.text for _, label in w.plot.legend.items]
     panel.table.selectRow(0)
     panel.delete_selected()
-    assert len(w.plot.runs) == 1 and panel.table.rowCount() == 1
-    assert panel.table.item(0, 5).text() == f"{w.plot.runs[0].history.last:.4g}"
+    assert len(w.runs) == 1 and model.rowCount() == 1
+    assert cell(w, 0, 5) == f"{w.runs[0].history.last:.4g}"
 
 
 def test_lr_change_markers_are_saved_with_the_run(qtbot, tmp_path):
@@ -162,7 +169,7 @@ def test_a_reopened_experiment_saves_back_unchanged(qtbot, tmp_path, errors):
     w = MainWindow(Settings(config=TrainConfig(**SMALL)))
     qtbot.addWidget(w)
     assert w.open_experiment(str(first))
-    row = [w.run_history.table.item(0, c).text() for c in range(w.run_history.table.columnCount())]
+    row = [cell(w, 0, c) for c in range(w.run_history.table.model().columnCount())]
     assert row[0] == "too hot" and row[6] == "1,234" and row[7] == "2.5 s" and row[8] == "diverged at step 199"
     assert w.plot.runs[0].colour == "#9467bd"
     assert w.save_experiment(str(second))
@@ -178,13 +185,13 @@ def test_a_diverged_run_is_reopened_as_diverged_at_its_step(qtbot, tmp_path):
     divergence = w._last_batch.divergence
     assert divergence is not None
     shown = f"diverged at step {divergence.step}"
-    assert w.run_history.table.item(0, 8).text() == shown
+    assert cell(w, 0, 8) == shown
     path = tmp_path / "e.json"
     assert w.save_experiment(str(path))
     w2 = MainWindow(Settings(config=TrainConfig(**SMALL)))
     qtbot.addWidget(w2)
     assert w2.open_experiment(str(path))
-    assert w2.run_history.table.item(0, 8).text() == shown
-    assert w2.run_history.table.item(0, 6).text() == w.run_history.table.item(0, 6).text() != "–"
+    assert cell(w2, 0, 8) == shown
+    assert cell(w2, 0, 6) == cell(w, 0, 6) != "–"
     assert w2.plot.runs[0].colour == w.plot.runs[0].colour
     w.controller.shutdown(3000)

@@ -54,7 +54,7 @@ def test_run_reaches_the_plot_and_equals_the_cli_csv(make_window, qtbot, tmp_pat
     w.start_or_resume()
     wait_state(qtbot, w, FINISHED)
     w.plot.redraw()
-    x, y = w.plot.runs[-1].curve.getData()
+    x, y = w.plot.drawing(w.runs[-1]).curve.getData()
     assert len(x) == 300 and x[0] == 0 and x[-1] == 299
     path = tmp_path / "losses.csv"
     assert cli_main(["train", "--N", "16", "--D-in", "40", "--H", "12", "--D-out", "4",
@@ -115,8 +115,8 @@ def test_live_lr_change_keeps_the_model_and_marks_the_plot(make_window, qtbot):
     baseline, _ = train(cfg)
     np.testing.assert_array_equal(losses[:41], baseline[:41])  # step 40's loss is computed before its update
     assert not np.array_equal(losses[42:], baseline[42:])
-    run = w.plot.runs[-1]
-    assert [m.value() for m in run.markers] == [40]
+    w.plot.redraw()
+    assert [m.value() for m in w.plot.drawing(w.runs[-1]).markers] == [40]
 
 
 def test_lr_change_while_running_applies_without_restart(make_window, qtbot):
@@ -124,7 +124,7 @@ def test_lr_change_while_running_applies_without_restart(make_window, qtbot):
     w.start_or_resume()
     qtbot.waitUntil(lambda: w._last_batch is not None and w._last_batch.step > 10, timeout=10000)
     w.controls.lr.setValue(5e-6)
-    qtbot.waitUntil(lambda: len(w.plot.current.markers) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(w.plot.drawing(w.runs.current).markers) == 1, timeout=5000)
     assert w.controller.trainer.lr == 5e-6
     assert not w.banner.isVisible()  # no restart question for the learning rate
     assert len(w.plot.runs) == 1
@@ -160,7 +160,7 @@ def test_overlay_keeps_previous_runs_and_clear_removes_them(make_window, qtbot):
     legend_names = [label.text for _, label in w.plot.legend.items]
     assert first.name in legend_names and second.name in legend_names
     w.plot.clear_runs()
-    assert w.plot.runs == []
+    assert list(w.runs) == [] and w.plot.drawn_runs() == []
 
 
 def test_shortcut_keys_do_what_the_buttons_do(make_window, qtbot):
@@ -268,13 +268,14 @@ def test_linear_toggle_and_smoothing_keep_the_raw_curve(make_window, qtbot):
     wait_state(qtbot, w, FINISHED)
     w.act_log.trigger()  # to linear
     w.plot.redraw()
-    run = w.plot.runs[-1]
-    _, y = run.curve.getData()
+    run = w.runs[-1]
+    drawing = w.plot.drawing(run)
+    _, y = drawing.curve.getData()
     np.testing.assert_array_equal(y, run.history.losses)
     w.act_smooth.trigger()
-    _, raw = run.curve.getData()
-    _, smooth = run.smooth_curve.getData()
-    assert run.curve.isVisible() and len(raw) == len(smooth) == 100
+    _, raw = drawing.curve.getData()
+    _, smooth = drawing.smooth_curve.getData()
+    assert drawing.curve.isVisible() and len(raw) == len(smooth) == 100
     assert not np.array_equal(raw, smooth)
     names = [label.text for _, label in w.plot.legend.items]
     assert any("smoothed" in n for n in names)

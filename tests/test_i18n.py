@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel
 
 from playground.core import config as C
@@ -235,7 +235,8 @@ def test_main_window_in_chinese(chinese, qtbot):
     styles = [w.controls.style.itemText(i) for i in range(w.controls.style.count())]
     assert styles == ["NumPy 手写", "原始张量 + 自动求导", "nn.Sequential + 优化器", "nn.Module 子类"]
     assert len(styles) == len(C.STYLES)
-    headers = [w.run_history.table.horizontalHeaderItem(i).text() for i in range(w.run_history.table.columnCount())]
+    model = w.run_history.table.model()
+    headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
     assert headers[:2] == ["名称", "写法"] and "最终损失" in headers
     assert w.status_labels["state"].text() == "就绪"
     # pyqtgraph's right-click menus on the plots

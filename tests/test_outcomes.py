@@ -88,8 +88,8 @@ def test_the_window_words_every_outcome_from_the_table_translated(qtbot, marked)
     cfg = TrainConfig(**SMALL, steps=2)
     for outcome in OUTCOMES:
         w.plot.add_recorded(RecordedRun(outcome, cfg, np.arange(2), np.array([2.0, 1.0]), outcome=outcome))
-    table = w.run_history.table
-    shown = [table.item(row, 8).text() for row in range(1, table.rowCount())]
+    table = w.run_history.table.model()
+    shown = [table.index(row, 8).data() for row in range(1, table.rowCount())]
     assert shown == [f"[{OUTCOME_LABELS[o]}]" for o in OUTCOMES]
     assert OUTCOME_LABELS["error"] == "failed"  # what a person reads for an error
     w.controller.shutdown(3000)

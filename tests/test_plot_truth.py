@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from playground.core.config import TrainConfig
 from playground.core.history import LossHistory
@@ -36,6 +37,12 @@ def plot(qtbot):
     p.show()
     qtbot.waitExposed(p)
     return p
+
+
+def cell(panel: RunHistoryPanel, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
+    """What the Runs table shows in a cell (its text unless another role is asked for)."""
+    model = panel.table.model()
+    return model.data(model.index(row, column), role)
 
 
 def shown_ticks(plot: LossPlot) -> list[tuple[float, str]]:
@@ -113,7 +120,7 @@ def test_legend_shows_the_lr_a_run_ended_with(plot):
     plot.append(np.arange(50), np.ones(50))
 
     def legend_text() -> str:
-        return plot.legend.getLabel(run.curve).text
+        return plot.legend.getLabel(plot.drawing(run).curve).text
 
     assert legend_text() == "tensors, sgd-manual, lr 1e-06"
     plot.mark_lr_change(None, 20, 1e-7)
@@ -132,7 +139,8 @@ def test_close_lr_markers_get_different_label_levels_or_short_labels(plot):
     for step, lr in [(100, 1e-7), (102, 2e-7), (104, 3e-7), (900, 4e-7)]:
         plot.mark_lr_change(None, step, lr)
     plot.redraw()
-    labels = [m.label for m in run.markers]
+    markers = plot.drawing(run).markers
+    labels = [m.label for m in markers]
     close = [label.orthoPos for label in labels[:3]]
     assert len(set(close)) == 3  # staggered: no two at one height
     assert labels[3].orthoPos == labels[0].orthoPos  # a marker far off needs no other level
@@ -140,14 +148,15 @@ def test_close_lr_markers_get_different_label_levels_or_short_labels(plot):
     for step, lr in [(106, 5e-7), (108, 6e-7), (110, 7e-7)]:
         plot.mark_lr_change(None, step, lr)
     plot.redraw()
-    texts = [m.label.textItem.toPlainText() for m in run.markers]
+    markers = plot.drawing(run).markers
+    texts = [m.label.textItem.toPlainText() for m in markers]
     assert MARKER_LABEL_ELIDED in texts  # more close markers than levels: shortened ...
-    for marker, (_, lr) in zip(run.markers, run.lr_changes, strict=True):
+    for marker, (_, lr) in zip(markers, run.lr_changes, strict=True):
         assert marker.label.toolTip() == marker.toolTip() == f"lr → {lr:g}"  # ... with the full text on hover
     # zoomed in far enough, every label fits again at full length
     plot.plot_item.getViewBox().setXRange(95, 115, padding=0)
     plot.redraw()
-    assert MARKER_LABEL_ELIDED not in [m.label.textItem.toPlainText() for m in run.markers]
+    assert MARKER_LABEL_ELIDED not in [m.label.textItem.toPlainText() for m in plot.drawing(run).markers]
 
 
 def test_reopened_run_keeps_its_steps_colour_and_outcome(plot, qtbot):
@@ -158,13 +167,13 @@ def test_reopened_run_keeps_its_steps_colour_and_outcome(plot, qtbot):
                            "diverged", 199, "#9467bd", 1234.0, 2.5)
     run = plot.add_recorded(recorded)
     plot.redraw()
-    x, _ = run.curve.getOriginalDataset()
+    x, _ = plot.drawing(run).curve.getOriginalDataset()
     assert x[0] == 100 and x[-1] == 199
-    assert run.colour == "#9467bd" and [m.value() for m in run.markers] == [150]
-    row = [panel.table.item(0, c).text() for c in range(panel.table.columnCount())]
+    assert run.colour == "#9467bd" and [m.value() for m in plot.drawing(run).markers] == [150]
+    row = [cell(panel, 0, c) for c in range(panel.table.model().columnCount())]
     assert row[3] == "1e-06 → 1e-05" and row[6] == "1,234" and row[7] == "2.5 s"
     assert row[8] == "diverged at step 199"
-    again = plot.recorded_run(run)
+    again = run.saved()
     np.testing.assert_array_equal(again.steps, recorded.steps)
     assert (again.note, again.lr_changes, again.outcome, again.diverged_step, again.colour) == \
         ("too hot", ((150, 1e-5),), "diverged", 199, "#9467bd")
@@ -195,9 +204,8 @@ def test_a_run_from_an_old_file_says_its_end_is_not_known(plot, qtbot):
     panel = RunHistoryPanel(plot)
     qtbot.addWidget(panel)
     plot.add_recorded_run(TrainConfig(), np.ones(3), "old")
-    result = panel.table.item(0, 8)
-    assert result.text() == "recorded" and "not saved" in result.toolTip()
-    assert panel.table.item(0, 6).text() == panel.table.item(0, 7).text() == "–"
+    assert cell(panel, 0, 8) == "recorded" and "not saved" in cell(panel, 0, 8, Qt.ItemDataRole.ToolTipRole)
+    assert cell(panel, 0, 6) == cell(panel, 0, 7) == "–"
 
 
 def test_before_any_run_the_plot_says_what_will_appear_instead_of_bare_axes(qtbot):

@@ -108,12 +108,13 @@ def test_plot_draws_a_bounded_number_of_points_for_a_long_run(qtbot):
     for i in range(0, n, 250_000):
         plot.append(np.arange(i, i + 250_000), losses[i : i + 250_000])
     plot.redraw()
-    x, y = run.curve.getOriginalDataset()
+    drawing = plot.drawing(run)
+    x, y = drawing.curve.getOriginalDataset()
     assert 1000 <= len(x) <= 8 * 1000 + 8
     assert x[0] == 0 and x[-1] == n - 1
     assert np.isclose(float(np.nanmax(y)), 4.0) and np.isclose(float(np.nanmin(y)), -8.0)
     # pyqtgraph's own downsampling and clipping survive PlotItem.addItem
-    assert run.curve.opts["autoDownsample"] and run.curve.opts["clipToView"]
+    assert drawing.curve.opts["autoDownsample"] and drawing.curve.opts["clipToView"]
     # while following, the axes move only when the data leave the view
     vb = plot.plot_item.getViewBox()
     (x0, x1), (y0, y1) = vb.viewRange()
@@ -126,7 +127,7 @@ def test_plot_draws_a_bounded_number_of_points_for_a_long_run(qtbot):
     vb.sigRangeChangedManually.emit([True, True])
     plot.redraw()
     assert not plot.follow
-    x, y = run.curve.getOriginalDataset()
+    x, y = drawing.curve.getOriginalDataset()
     inside = (x >= 500_000) & (x <= 500_400)
     np.testing.assert_array_equal(x[inside], np.arange(500_000, 500_401))
     np.testing.assert_allclose(y[inside], np.log10(losses[500_000:500_401]).astype(np.float32))
@@ -134,11 +135,11 @@ def test_plot_draws_a_bounded_number_of_points_for_a_long_run(qtbot):
     vb.enableAutoRange()
     plot.redraw()
     assert plot.follow
-    x, _ = run.curve.getOriginalDataset()
+    x, _ = drawing.curve.getOriginalDataset()
     assert x[0] == 0 and x[-1] == n + 99 and len(x) <= 8 * 1000 + 8
     # smoothing on a long run stays a bounded curve too
     plot.set_smoothing(0.05)
-    sx, _ = run.smooth_curve.getOriginalDataset()
+    sx, _ = drawing.smooth_curve.getOriginalDataset()
     assert len(sx) <= 3 * 8 * 1000 + 8
 
 

@@ -69,7 +69,7 @@ def bench_plot(repeats: int, out: Callable[[str], None],
                 t2 = time.perf_counter()
                 redraw_ms.append((t1 - t0) * 1e3)
                 paint_ms.append((t2 - t1) * 1e3)
-            x, _ = run.curve.getOriginalDataset()
+            x, _ = plot.drawing(run).curve.getOriginalDataset()
             h = run.history
             row = {
                 "steps": n,

@@ -220,6 +220,10 @@ class LossHistory:
                 h._step_numbers = numbers
         return h
 
+    def copy(self) -> LossHistory:
+        """A history with the same losses and step numbers that later appends to this one do not reach."""
+        return LossHistory.from_arrays(self.losses, self._step_numbers)
+
     @property
     def steps(self) -> np.ndarray:
         """The step number of every loss (float64, read-only)."""

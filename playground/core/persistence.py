@@ -34,6 +34,7 @@ import numpy as np
 from .. import __version__
 from .config import MAX_STEPS, ConfigError, TrainConfig
 from .outcomes import DIVERGED, OUTCOMES, UNKNOWN_OUTCOME  # how a recorded run ended
+from .runs import Run
 
 FORMAT = "backprop-playground-experiment"
 FORMAT_VERSION = 1
@@ -60,27 +61,17 @@ class FileTooLargeError(OSError):
     """The file is larger than what is read from it can be."""
 
 
-@dataclass(frozen=True)
-class RecordedRun:
-    """One run's loss history as saved in an experiment."""
-
-    name: str
-    config: TrainConfig
-    steps: np.ndarray
-    losses: np.ndarray
-    lr_changes: tuple[tuple[int, float], ...] = ()
-    note: str = ""
-    outcome: str = UNKNOWN_OUTCOME  # one of OUTCOMES
-    diverged_step: int | None = None  # the step whose numbers became non-finite (outcome "diverged")
-    colour: str = ""  # "#rrggbb" on the plot; "" for none chosen yet
-    steps_per_s: float = 0.0  # 0: not known
-    elapsed_s: float = 0.0  # seconds of training; 0: not known
+#: A run as an experiment file holds it is a :class:`~playground.core.runs.Run`: the file keeps
+#: exactly a run's facts, so reading gives the runs the window shows and saving writes the runs
+#: it has, with no second record of a run to keep in step with the first.  The name stays for
+#: the code that builds one from a file's fields: ``RecordedRun(name, config, steps, losses, ...)``.
+RecordedRun = Run
 
 
 @dataclass(frozen=True)
 class Experiment:
     config: TrainConfig
-    runs: tuple[RecordedRun, ...] = field(default_factory=tuple)
+    runs: tuple[Run, ...] = field(default_factory=tuple)
     app_version: str = __version__
 
 
@@ -469,7 +460,7 @@ def _lr_changes(changes_raw: Any, where: str) -> tuple[tuple[int, float], ...]:
     return tuple(changes)
 
 
-def _run(data: Any, index: int) -> RecordedRun:
+def _run(data: Any, index: int) -> Run:
     where = f"runs[{index}]"
     if not isinstance(data, dict):
         raise ExperimentError(f"{where} must be an object, got {_quote(data)}")
@@ -501,8 +492,7 @@ def _run(data: Any, index: int) -> RecordedRun:
         raise ExperimentError(f"{where}.colour must be a colour written #rrggbb, got {_quote(colour)}")
     speed = _non_negative(data.get("steps_per_s", 0.0), f"{where}.steps_per_s")
     elapsed = _non_negative(data.get("elapsed_s", 0.0), f"{where}.elapsed_s")
-    return RecordedRun(name, cfg, steps, losses, changes, note, outcome, diverged_step, colour.lower(),
-                       speed, elapsed)
+    return Run(name, cfg, steps, losses, changes, note, outcome, diverged_step, colour.lower(), speed, elapsed)
 
 
 def _non_negative(value: Any, where: str) -> float:

@@ -8,7 +8,7 @@ changing texts run ``python packaging/update_translations.py``.
 
 The language is ``Settings.language``: ``"auto"`` (the system's), ``"en"`` or
 ``"zh_CN"``.  The Language menu saves the choice and rebuilds the window in
-the new language at once; the runs on the plot and the settings carry over.
+the new language at once; the runs and the settings carry over.
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ def switch_language(window: QMainWindow, settings, language: str) -> QMainWindow
 
     When the language in effect changes, ``window`` is replaced by a new one of
     the same class built in that language (the old one closes as on quitting:
-    any run stops and the settings are saved); the runs on its plot move over.
+    any run stops and the settings are saved); its runs move over.
     """
     from .settings import save_settings
 
@@ -181,16 +181,19 @@ def switch_language(window: QMainWindow, settings, language: str) -> QMainWindow
 
 
 def rebuild_window(old: QMainWindow) -> QMainWindow:
-    """Close ``old`` and open the same kind of window with its settings and runs."""
+    """Close ``old`` and open the same kind of window with its settings and runs.
+
+    Every run moves over (the Runs table's, not only those the plot draws), as a copy
+    taken before the old window closes: a run still going moves as far as it got.
+    """
     app = QApplication.instance()
-    experiment = old.current_experiment()
+    runs = old.runs.saved()
     quit_on_last = app.quitOnLastWindowClosed()
     app.setQuitOnLastWindowClosed(False)  # for the moment when neither window is open
     try:
         old.close()  # stops any run and saves the settings (window geometry included)
         new = type(old)(old.settings)
-        for run in experiment.runs:
-            new.plot.add_recorded(run)
+        new.runs.extend(runs)
         new.show()
     finally:
         app.setQuitOnLastWindowClosed(quit_on_last)

@@ -1,4 +1,11 @@
-"""The live loss plot: the current run plus up to :data:`MAX_RUNS` earlier runs.
+"""The live loss plot: a view of the session's :class:`~playground.core.runs.Runs`.
+
+It draws at most :data:`MAX_RUNS` of them: the current run and the most recent
+visible ones (the Runs table lists them all).  What it keeps of a run is only what
+it draws (:class:`RunDrawing`: curves, pens, marker lines, what was drawn last),
+made when the run comes into view and dropped when it leaves; the run's facts stay
+in the :class:`~playground.core.runs.Run`, and the plot follows their changes
+through the Runs' events.
 
 Data arrives batch by batch into :class:`~playground.core.history.LossHistory`
 buffers; a QTimer redraws at most :data:`REDRAW_HZ` times a second, whatever
@@ -26,13 +33,17 @@ Every label tells the truth about the data: the loss axis never scales its
 numbers by a hidden multiplier (:class:`LossAxis`), a non-finite loss never
 moves the view, a run read from a file is drawn at the steps it was saved with,
 in the colour it had, and learning-rate labels that would overlap are staggered
-or shortened (the full text in their tooltip).
+or shortened (the full text in their tooltip).  A run with thousands of lr
+changes gets at most :data:`MAX_MARKER_LINES` marker lines, placed and labelled
+once per change of the view: past that many in view, neighbouring changes share
+a line whose tooltip lists them.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,11 +54,11 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.config import TrainConfig
 from ..core.history import LossHistory, ema, log10_f32
-from ..core.outcomes import DIVERGED, OUTCOMES, UNKNOWN_OUTCOME
-from ..core.persistence import RecordedRun
+from ..core.runs import APPENDED, CHANGED, EXTENDED, INSERTED, SHOWN_RUNS, Run, Runs
 from .pacing import Pacer, TimedPlotWidget
 
-MAX_RUNS = 20
+#: The most runs drawn at once: the current run and the most recent visible ones.
+MAX_RUNS = SHOWN_RUNS
 #: At most this many redraws a second.  A live curve reads well at 10; on 2 cores
 #: (``playground bench``) redrawing at 30 Hz cost the training thread about 20% of
 #: its speed through the GIL, at 5 Hz about 4%.
@@ -63,9 +74,6 @@ MAX_REDRAW_INTERVAL_MS = 250
 MIN_BUCKETS = 1000
 
 
-RUN_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-               "#7f7f7f", "#bcbd22", "#17becf"]
-
 #: Where the learning-rate labels sit along their marker line (fractions of the view's height,
 #: from the bottom).  A label too close to one already at a level takes the next level down.
 MARKER_LABEL_LEVELS = (0.92, 0.82, 0.72, 0.62)
@@ -73,6 +81,12 @@ MARKER_LABEL_LEVELS = (0.92, 0.82, 0.72, 0.62)
 MARKER_LABEL_GAP_PX = 6.0
 #: A label with no free level shows this; its full text is in the tooltip of label and line.
 MARKER_LABEL_ELIDED = "…"
+#: The most lr-change marker lines one run gets.  Past this many changes in view, neighbouring
+#: changes share a line (its label says how many, its tooltip lists them): each line is several
+#: graphics items to lay out and paint, and a run can change its lr thousands of times.
+MAX_MARKER_LINES = 50
+#: The changes a shared marker line's tooltip lists; the rest are counted.
+MARKER_TOOLTIP_CHANGES = 20
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -128,57 +142,43 @@ class LossAxis(pg.AxisItem):
         return [log_tick_text(float(v)) for v in values]
 
 
-def lr_text(lr: float, lr_changes: list[tuple[int, float]] | tuple[tuple[int, float], ...] = ()) -> str:
-    """A run's learning rate: "1e-06", "1e-06 → 1e-07", or "1e-06 → … → 1e-08" after several changes."""
-    if not lr_changes:
-        return f"{lr:g}"
-    last = lr_changes[-1][1]
-    return f"{lr:g} → {last:g}" if len(lr_changes) == 1 else f"{lr:g} → … → {last:g}"
+@dataclass(eq=False)
+class RunDrawing:
+    """What the plot draws of one run, made when it comes into view and dropped when it leaves.
 
+    Only the drawing's own state: the run's facts (losses, lr changes, name, colour) are
+    read from its :class:`~playground.core.runs.Run` whenever they are drawn.
+    """
 
-def run_label(cfg: TrainConfig, lr_changes: list[tuple[int, float]] | tuple[tuple[int, float], ...] = ()) -> str:
-    """A run's automatic name (in the legend and the Runs table): what it trained, and its lr."""
-    return f"{cfg.style}, {cfg.optimizer}, lr {lr_text(cfg.lr, lr_changes)}"
-
-
-@dataclass
-class PlotRun:
-    """One run on the plot: its history (losses and their steps), curve, lr changes and how it ended."""
-
-    run_id: int
-    config: TrainConfig
-    history: LossHistory
     curve: pg.PlotDataItem
-    name: str
-    colour: str
-    markers: list[pg.InfiniteLine] = field(default_factory=list)
-    lr_changes: list[tuple[int, float]] = field(default_factory=list)
     smooth_curve: pg.PlotDataItem | None = None
     #: The EMA of the drawn values (log10 or linear), kept as a history of its own.
     smooth_history: LossHistory | None = None
+    #: The lr-change marker lines (at most MAX_MARKER_LINES) and the full label of each.
+    markers: list[pg.InfiniteLine] = field(default_factory=list)
+    marker_texts: list[str] = field(default_factory=list)
+    #: The steps of the run's lr changes as numbers (made again when their count changes).
+    lr_steps: np.ndarray | None = None
     drawn: int = -1  # history length at the last redraw
     #: What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range.
     cover: tuple[int, int, int, float, int] | None = None
     #: Finite min and max of the y values drawn (None: nothing finite).
     y_bounds: tuple[float, float] | None = None
-    visible: bool = True
-    note: str = ""
-    #: "running" while live, then one of core.outcomes.OUTCOMES ("recorded": how it ended is not known).
-    outcome: str = "running"
-    diverged_step: int | None = None  # the step whose numbers became non-finite
-    steps_per_s: float = 0.0  # 0: not known
-    elapsed: float = 0.0  # seconds of training; 0: not known
-    #: The name is made from the configuration and lr changes (follows them), not given by hand.
-    auto_name: bool = True
+    #: (current, smoothed): what the pens were last set for.
+    pens: tuple[bool, bool] | None = None
 
 
 class LossPlot(QWidget):
-    """Loss against step, live, with earlier runs kept as fainter curves."""
+    """Loss against step, live, with earlier runs as fainter curves: a view of a :class:`Runs`."""
 
+    #: The runs, or which of them are drawn, changed (emitted after the plot has followed).
     runsChanged = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, runs: Runs | None = None) -> None:
         super().__init__(parent)
+        #: The runs this plot shows (its own when none is given: a plot used on its own).
+        self.runs = runs if runs is not None else Runs()
+        self._drawings: dict[Run, RunDrawing] = {}  # in the runs' order
         self.plot_widget = TimedPlotWidget(self)
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
         self.plot_item.setAxisItems({"left": LossAxis("left")})
@@ -195,15 +195,12 @@ class LossPlot(QWidget):
         self.plot_item.setClipToView(True)
         self.plot_item.getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
         self.plot_item.getViewBox().sigResized.connect(self._on_view_resized)
-        self._markers_dirty = False  # lr labels to lay out again at the next redraw
+        self._markers_dirty = False  # lr markers to place and label again at the next redraw
         self.plot_item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_hand)
         self._follow_view: tuple[float, float, float] | None = None  # (x max, y min, y max) last set
         self.log_y = True
         self.smoothing = 0.0  # EMA alpha; 0 = off
         self.follow = True
-        self.runs: list[PlotRun] = []
-        self.current: PlotRun | None = None
-        self._next_id = 1
         self._dirty = False
         self._apply_axis_mode()
 
@@ -240,158 +237,65 @@ class LossPlot(QWidget):
         self.timer.setInterval(int(1000 / REDRAW_HZ))
         self.timer.timeout.connect(self.redraw)
         self.timer.start()
+        self.runs.subscribe(self._on_runs_changed)
+        self._on_runs_changed(EXTENDED, None)  # the runs it was given
 
     @Slot()
     def _show_plot_or_placeholder(self) -> None:
-        self.stack.setCurrentWidget(self.plot_widget if self.runs else self.placeholder)
+        self.stack.setCurrentWidget(self.plot_widget if len(self.runs) else self.placeholder)
 
-    # -- runs ------------------------------------------------------------------
-    def begin_run(self, cfg: TrainConfig, colour: str | None = None) -> PlotRun:
-        """Start a new current curve; the previous current run becomes an overlay."""
-        if self.current is not None:
-            self._fade(self.current)
-        colour = colour or self._free_colour()
-        history = LossHistory()
-        curve = self._make_curve(colour, width=2)
-        run = PlotRun(self._next_id, cfg, history, curve, run_label(cfg), colour)
-        self._next_id += 1
-        self.plot_item.addItem(curve)
-        self.legend.addItem(curve, run.name)
-        self.runs.append(run)
-        self.current = run
-        self._trim()
-        self._sync_smoothing(run)
-        self.follow = True
-        self.runsChanged.emit()
-        return run
+    # -- what is drawn -------------------------------------------------------------
+    @property
+    def current(self) -> Run | None:
+        """The run being recorded (the Runs' current run)."""
+        return self.runs.current
 
-    def _free_colour(self) -> str:
-        """The next colour in turn, passing over those runs on the plot already have (while any is free)."""
-        used = {r.colour for r in self.runs}
-        first = (self._next_id - 1) % len(RUN_COLOURS)
-        turn = RUN_COLOURS[first:] + RUN_COLOURS[:first]
-        return next((c for c in turn if c not in used), turn[0])
+    def drawing(self, run: Run) -> RunDrawing | None:
+        """What the plot draws of ``run`` (None: not drawn, being hidden or older than the runs drawn)."""
+        return self._drawings.get(run)
 
-    def add_recorded(self, recorded: RecordedRun) -> PlotRun:
-        """Show a run read from an experiment file as an overlay, as it was when it was saved.
+    def is_drawn(self, run: Run) -> bool:
+        return run in self._drawings
 
-        Its steps, note, lr changes, outcome, speed, duration and colour are kept, so that it
-        reads as it did and saving it again writes it unchanged.
-        """
-        current = self.current
-        run = self.begin_run(recorded.config, recorded.colour or None)
-        run.history = LossHistory.from_arrays(recorded.losses, recorded.steps)
-        changes = tuple(recorded.lr_changes)
-        for step, lr in changes:
-            self.mark_lr_change(run, step, lr, emit=False)
-        # A name the app made (with or without the lr changes) keeps following them.
-        run.auto_name = recorded.name in ("", run_label(recorded.config), run_label(recorded.config, changes))
-        run.name = run_label(recorded.config, changes) if run.auto_name else recorded.name
-        self._update_legend_text(run)
-        run.note = recorded.note
-        run.outcome = recorded.outcome if recorded.outcome in OUTCOMES else UNKNOWN_OUTCOME
-        run.diverged_step = recorded.diverged_step if run.outcome == DIVERGED else None
-        run.steps_per_s, run.elapsed = recorded.steps_per_s, recorded.elapsed_s
-        self._fade(run)
-        self.current = current
-        self._dirty = True
-        self.runsChanged.emit()  # begin_run said so while the run was still the current one
-        return run
+    def drawn_runs(self) -> list[Run]:
+        """The runs drawn, in the runs' order."""
+        return list(self._drawings)
 
-    def add_recorded_run(self, cfg: TrainConfig, losses: np.ndarray, name: str | None = None,
-                         lr_changes: tuple[tuple[int, float], ...] = ()) -> PlotRun:
-        """Show a finished run given by its losses alone (steps from 0, outcome not known)."""
-        losses = np.asarray(losses, dtype=np.float64)
-        return self.add_recorded(RecordedRun(name or "", cfg, np.arange(len(losses)), losses, tuple(lr_changes)))
-
-    def recorded_run(self, run: PlotRun) -> RecordedRun:
-        """``run`` as an experiment file keeps it (a run still going is saved as "recorded": not ended)."""
-        outcome = run.outcome if run.outcome in OUTCOMES else UNKNOWN_OUTCOME
-        return RecordedRun(run.name, run.config, run.history.steps.astype(np.int64), run.history.losses,
-                           tuple(run.lr_changes), run.note, outcome,
-                           run.diverged_step if outcome == DIVERGED else None, run.colour,
-                           run.steps_per_s if outcome != UNKNOWN_OUTCOME else 0.0,
-                           run.elapsed if outcome != UNKNOWN_OUTCOME else 0.0)
-
-    def recorded_runs(self) -> tuple[RecordedRun, ...]:
-        """Every run with at least one step, as an experiment file keeps it."""
-        return tuple(self.recorded_run(run) for run in self.runs if len(run.history))
-
-    def end_run(self, reason: str, steps_per_s: float = 0.0, elapsed: float = 0.0,
-                diverged_step: int | None = None) -> None:
-        """The current run ended (``reason`` is the loop's: completed, stopped, diverged or error).
-
-        It stays as a fainter curve; ``diverged_step`` is the step a divergence was found at.
-        """
-        if self.current is None:
+    def _on_runs_changed(self, kind: str, run: Run | None) -> None:
+        """Follow a change of the runs: draw those now in view, drop the others, update the rest."""
+        if kind == APPENDED:  # a batch: drawn at the next timer tick
+            if run in self._drawings:
+                self._dirty = True
             return
-        self.current.outcome = reason
-        self.current.diverged_step = diverged_step if reason == DIVERGED else None
-        self.current.steps_per_s = steps_per_s
-        self.current.elapsed = elapsed
-        self._fade(self.current)
-        self.current = None
+        if kind in (INSERTED, EXTENDED):
+            self.follow = True  # a new run, or runs opened: the view fits them again
+        wanted = self.runs.shown(MAX_RUNS)
+        keep = set(wanted)
+        for gone in [r for r in self._drawings if r not in keep]:
+            self._undraw(self._drawings[gone])
+        self._drawings = {r: self._drawings.get(r) or self._draw(r) for r in wanted}
+        if kind == CHANGED and run in self._drawings:
+            self._drawings[run].lr_steps = None  # its lr changes may be new
+        self._sync_pens()
+        self._sync_legend()
         self._dirty = True
-        self.runsChanged.emit()
-
-    def discard_current(self) -> None:
-        """Remove the current run from the plot (Reset)."""
-        if self.current is not None:
-            self.remove_run(self.current)
-            self.current = None
-
-    def remove_run(self, run: PlotRun) -> None:
-        self.plot_item.removeItem(run.curve)
-        self.legend.removeItem(run.curve)
-        if run.smooth_curve is not None:
-            self.plot_item.removeItem(run.smooth_curve)
-        for m in run.markers:
-            self.plot_item.removeItem(m)
-        if run in self.runs:
-            self.runs.remove(run)
-        if run is self.current:
-            self.current = None
         self._markers_dirty = True
         self.runsChanged.emit()
 
-    def clear_runs(self) -> None:
-        """Remove every finished run; the current one stays."""
-        for run in [r for r in self.runs if r is not self.current]:
-            self.remove_run(run)
+    def _draw(self, run: Run) -> RunDrawing:
+        drawing = RunDrawing(self._make_curve(run.colour, width=2))
+        self.plot_item.addItem(drawing.curve)
+        self._sync_smoothing(run, drawing)
+        return drawing
 
-    def rename_run(self, run: PlotRun, name: str) -> None:
-        """A name given by hand: it stays as given when the lr changes."""
-        run.name = name
-        run.auto_name = False
-        self._update_legend_text(run)
-        self.runsChanged.emit()
-
-    def _update_legend_text(self, run: PlotRun) -> None:
-        """Write the run's name into its legend entries, where they are (the order stays)."""
-        for curve, text in ((run.curve, run.name),
-                            (run.smooth_curve, self.tr("{0} (smoothed, EMA α={1:g})").format(run.name, self.smoothing))):
-            label = self.legend.getLabel(curve) if curve is not None else None
-            if label is not None and label.text != text:
-                label.setText(text)
-        self.legend.updateSize()
-
-    def set_run_visible(self, run: PlotRun, visible: bool) -> None:
-        run.visible = visible
-        run.curve.setVisible(visible)
-        if run.smooth_curve is not None:
-            run.smooth_curve.setVisible(visible and self.smoothing > 0)
-        for m in run.markers:
-            m.setVisible(visible)
-        self.legend.removeItem(run.curve)
-        if visible:
-            self.legend.addItem(run.curve, run.name)
-        self._markers_dirty = True
-        self.runsChanged.emit()
-
-    def _trim(self) -> None:
-        finished = [r for r in self.runs if r is not self.current]
-        while len(finished) >= MAX_RUNS:
-            self.remove_run(finished.pop(0))
+    def _undraw(self, drawing: RunDrawing) -> None:
+        for curve in (drawing.curve, drawing.smooth_curve):
+            if curve is not None:
+                self.legend.removeItem(curve)
+        for item in (drawing.curve, drawing.smooth_curve, *drawing.markers):
+            if item is not None:
+                self.plot_item.removeItem(item)
+        drawing.markers.clear()
 
     def _make_curve(self, colour: str, width: float) -> pg.PlotDataItem:
         curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=width))
@@ -399,66 +303,170 @@ class LossPlot(QWidget):
         curve.setClipToView(True)
         return curve
 
-    def _fade(self, run: PlotRun) -> None:
-        colour = pg.mkColor(run.colour)
-        colour.setAlpha(110)
-        run.curve.setPen(pg.mkPen(colour, width=1.2))
+    def _smoothed_name(self, name: str) -> str:
+        return self.tr("{0} (smoothed, EMA α={1:g})").format(name, self.smoothing)
 
-    # -- data ------------------------------------------------------------------
+    def _sync_legend(self) -> None:
+        """One legend entry per curve drawn, in the runs' order, each with its run's name as it is now."""
+        wanted: list[tuple[pg.PlotDataItem, str]] = []
+        for run, drawing in self._drawings.items():
+            wanted.append((drawing.curve, run.name))
+            if drawing.smooth_curve is not None:
+                wanted.append((drawing.smooth_curve, self._smoothed_name(run.name)))
+        if [sample.item for sample, _ in self.legend.items] != [item for item, _ in wanted]:
+            self.legend.clear()
+            for item, text in wanted:
+                self.legend.addItem(item, text)
+            return
+        changed = False
+        for (_, label), (_, text) in zip(self.legend.items, wanted, strict=True):
+            if label.text != text:
+                label.setText(text)
+                changed = True
+        if changed:
+            self.legend.updateSize()
+
+    def _sync_pens(self) -> None:
+        """The current run drawn bold, earlier ones fainter; with smoothing, every raw curve faint."""
+        smoothed = self.smoothing > 0
+        for run, drawing in self._drawings.items():
+            state = (run is self.runs.current, smoothed)
+            if drawing.pens == state:
+                continue
+            drawing.pens = state
+            colour = pg.mkColor(run.colour)
+            if smoothed and drawing.smooth_curve is not None:
+                raw = pg.mkColor(run.colour)
+                raw.setAlpha(90)
+                drawing.curve.setPen(pg.mkPen(raw, width=1))
+                drawing.smooth_curve.setPen(pg.mkPen(colour, width=2.5))
+            elif state[0]:
+                drawing.curve.setPen(pg.mkPen(colour, width=2))
+            else:
+                colour.setAlpha(110)
+                drawing.curve.setPen(pg.mkPen(colour, width=1.2))
+
+    # -- feeding a plot used on its own (the bench, tests); the window changes its Runs -----
+    def begin_run(self, cfg: TrainConfig, colour: str | None = None) -> Run:
+        """Start a new current run; the previous current run becomes an overlay."""
+        return self.runs.begin(cfg, colour or "")
+
     def append(self, steps: np.ndarray, losses: np.ndarray) -> None:
         """Add a batch to the current run (drawn at the next timer tick)."""
-        if self.current is None or len(losses) == 0:
-            return
-        self.current.history.append(steps, losses)
-        self._dirty = True
+        self.runs.append(steps, losses)
 
-    def mark_lr_change(self, run: PlotRun | None, step: int, lr: float, emit: bool = True) -> None:
-        """A marker where the learning rate became ``lr``; an automatic name follows the change."""
-        run = run or self.current
-        if run is None:
-            return
-        text = self.marker_text(lr)
-        line = pg.InfiniteLine(pos=step, angle=90, movable=False,
-                               pen=pg.mkPen(run.colour, width=1, style=pg.QtCore.Qt.PenStyle.DotLine),
-                               label=text, labelOpts={"position": MARKER_LABEL_LEVELS[0], "color": run.colour})
-        line.setToolTip(text)
-        line.label.setToolTip(text)
-        line.setVisible(run.visible)
-        run.markers.append(line)
-        run.lr_changes.append((int(step), float(lr)))
-        self.plot_item.addItem(line, ignoreBounds=True)
-        self._markers_dirty = True
-        if run.auto_name:
-            run.name = run_label(run.config, run.lr_changes)
-            self._update_legend_text(run)
-            if emit:
-                self.runsChanged.emit()
+    def mark_lr_change(self, run: Run | None, step: int, lr: float) -> None:
+        """The learning rate of ``run`` (the current one when None) became ``lr`` at ``step``."""
+        self.runs.change_lr(step, lr, run)
 
+    def add_recorded(self, run: Run) -> Run:
+        """Show a run read from an experiment file as an overlay, as it was when it was saved."""
+        return self.runs.add(run)
+
+    def add_recorded_run(self, cfg: TrainConfig, losses: np.ndarray | Sequence[float], name: str | None = None,
+                         lr_changes: Sequence[tuple[int, float]] = ()) -> Run:
+        """Show a finished run given by its losses alone (steps from 0, outcome not known)."""
+        losses = np.asarray(losses, dtype=np.float64)
+        return self.runs.add(Run(name or "", cfg, np.arange(len(losses)), losses, lr_changes))
+
+    def discard_current(self) -> None:
+        """Forget the current run (Reset)."""
+        self.runs.discard_current()
+
+    def remove_run(self, run: Run) -> None:
+        self.runs.remove(run)
+
+    def clear_runs(self) -> None:
+        """Forget every finished run; the current one stays."""
+        self.runs.clear_finished()
+
+    def rename_run(self, run: Run, name: str) -> None:
+        """A name given by hand: it stays as given when the lr changes."""
+        self.runs.rename(run, name)
+
+    # -- lr markers ----------------------------------------------------------------
     @staticmethod
     def marker_text(lr: float) -> str:
         """The full label of an lr-change marker."""
         return f"lr → {lr:g}"
 
-    def _layout_markers(self) -> None:
-        """Give each lr label a level where it overlaps no other, or shorten it when none is free.
+    def _marker_groups(self, run: Run, drawing: RunDrawing, x0: float, x1: float) -> list[tuple[float, str, str]]:
+        """(step, label, tooltip) of each marker line ``run`` gets in the view from ``x0`` to ``x1``.
 
-        Labels are centred on their line.  Going left to right, a label takes the highest
-        level whose last label ends (with a gap) before this one starts, at the view's
-        current scale; with every level taken it shows :data:`MARKER_LABEL_ELIDED`, at the
-        level that frees first, and keeps its full text in its tooltip.
+        Up to :data:`MAX_MARKER_LINES` changes, one line each, in view or not.  More:
+        the changes in view, and past that many, neighbouring changes share a line at the
+        first one's step, its tooltip listing them.
+        """
+        changes = run.lr_changes
+        if len(changes) <= MAX_MARKER_LINES:
+            return [(float(step), text, text) for step, lr in changes for text in (self.marker_text(lr),)]
+        if drawing.lr_steps is None or len(drawing.lr_steps) != len(changes):
+            drawing.lr_steps = np.fromiter((step for step, _ in changes), dtype=np.float64, count=len(changes))
+        steps = drawing.lr_steps
+        inside = np.flatnonzero((steps >= x0) & (steps <= x1))
+        out = []
+        for group in np.array_split(inside, min(len(inside), MAX_MARKER_LINES)):
+            if len(group) == 1:
+                step, lr = changes[int(group[0])]
+                out.append((float(step), self.marker_text(lr), self.marker_text(lr)))
+                continue
+            listed = [changes[int(i)] for i in group[:MARKER_TOOLTIP_CHANGES]]
+            lines = [self.tr("{0} learning-rate changes, steps {1} to {2}:").format(
+                len(group), int(steps[group].min()), int(steps[group].max()))]
+            lines += [f"{step}: {self.marker_text(lr)}" for step, lr in listed]
+            if len(group) > len(listed):
+                lines.append(self.tr("… and {0} more").format(len(group) - len(listed)))
+            out.append((float(steps[group].min()), self.tr("{0} lr changes").format(len(group)), "\n".join(lines)))
+        return out
+
+    def _place_markers(self, run: Run, drawing: RunDrawing, x0: float, x1: float) -> None:
+        """Put ``run``'s marker lines where its lr changes are, reusing the lines it has."""
+        groups = self._marker_groups(run, drawing, x0, x1)
+        for i, (step, _, tip) in enumerate(groups):
+            if i < len(drawing.markers):
+                line = drawing.markers[i]
+                if line.value() != step:
+                    line.setValue(step)
+            else:
+                line = pg.InfiniteLine(pos=step, angle=90, movable=False,
+                                       pen=pg.mkPen(run.colour, width=1, style=pg.QtCore.Qt.PenStyle.DotLine),
+                                       label="", labelOpts={"position": MARKER_LABEL_LEVELS[0], "color": run.colour})
+                self.plot_item.addItem(line, ignoreBounds=True)
+                drawing.markers.append(line)
+            if line.toolTip() != tip:
+                line.setToolTip(tip)
+                line.label.setToolTip(tip)
+        for line in drawing.markers[len(groups):]:
+            self.plot_item.removeItem(line)
+        del drawing.markers[len(groups):]
+        drawing.marker_texts = [text for _, text, _ in groups]
+
+    def _layout_markers(self) -> None:
+        """Place the marker lines for the view, then give each label a level where it overlaps no other,
+        or shorten it when none is free.
+
+        Done once per change of the view or of the lr changes, at a redraw, never once per
+        change added.  Labels are centred on their line.  Going left to right, a label takes
+        the highest level whose last label ends (with a gap) before this one starts, at the
+        view's current scale; with every level taken it shows :data:`MARKER_LABEL_ELIDED`, at
+        the level that frees first, and keeps its full text in its tooltip.
         """
         self._markers_dirty = False
         vb = self.plot_item.getViewBox()
         (x0, x1), _ = vb.viewRange()
         px_per_step = max(vb.width(), 1.0) / max(x1 - x0, 1e-300)
-        placed = sorted(((float(line.value()), line, lr) for run in self.runs if run.visible
-                         for line, (_, lr) in zip(run.markers, run.lr_changes, strict=True)),
-                        key=lambda item: item[0])
+        placed: list[tuple[float, pg.InfiniteLine, str]] = []
+        for run, drawing in self._drawings.items():
+            self._place_markers(run, drawing, x0, x1)
+            placed += [(float(line.value()), line, text)
+                       for line, text in zip(drawing.markers, drawing.marker_texts, strict=True)]
+        if not placed:
+            return
+        placed.sort(key=lambda item: item[0])
+        metrics = QFontMetricsF(placed[0][1].label.textItem.font())
         ends = [-math.inf] * len(MARKER_LABEL_LEVELS)  # right edge (px) of the last label at each level
-        for x, line, lr in placed:
+        for x, line, full in placed:
             label = line.label
-            metrics = QFontMetricsF(label.textItem.font())
-            full = self.marker_text(lr)
             centre = (x - x0) * px_per_step
             half = metrics.horizontalAdvance(full) / 2 + MARKER_LABEL_GAP_PX / 2
             free = [i for i, end in enumerate(ends) if end <= centre - half]
@@ -479,9 +487,9 @@ class LossPlot(QWidget):
         if on != self.log_y:
             self.log_y = on
             self._apply_axis_mode()
-            for run in self.runs:
-                run.drawn = -1
-                run.smooth_history = None
+            for drawing in self._drawings.values():
+                drawing.drawn = -1
+                drawing.smooth_history = None
             self.follow = True
             self._follow_view = None
             self._dirty = True
@@ -495,41 +503,34 @@ class LossPlot(QWidget):
     def set_smoothing(self, alpha: float) -> None:
         """EMA smoothing drawn over the raw curve (0 turns it off); the raw curve stays."""
         self.smoothing = max(0.0, min(alpha, 1.0))
-        for run in self.runs:
-            run.smooth_history = None
-            run.drawn = -1
-            self._sync_smoothing(run)
+        for run, drawing in self._drawings.items():
+            drawing.smooth_history = None
+            drawing.drawn = -1
+            self._sync_smoothing(run, drawing)
+        self._sync_pens()
+        self._sync_legend()
         self._dirty = True
         self.redraw()
 
-    def _sync_smoothing(self, run: PlotRun) -> None:
-        if self.smoothing > 0 and run.smooth_curve is None:
-            run.smooth_curve = pg.PlotDataItem(pen=pg.mkPen(run.colour, width=2.5))
-            self.plot_item.addItem(run.smooth_curve)
-            run.smooth_curve.setDownsampling(auto=True, method="mean")  # after addItem, which resets it
-            run.smooth_curve.setClipToView(True)
-            self.legend.addItem(run.smooth_curve, self.tr("{0} (smoothed, EMA α={1:g})").format(run.name, self.smoothing))
-        elif self.smoothing == 0 and run.smooth_curve is not None:
-            self.legend.removeItem(run.smooth_curve)
-            self.plot_item.removeItem(run.smooth_curve)
-            run.smooth_curve = None
-        elif run.smooth_curve is not None:
-            self.legend.removeItem(run.smooth_curve)
-            self.legend.addItem(run.smooth_curve, self.tr("{0} (smoothed, EMA α={1:g})").format(run.name, self.smoothing))
-        if run.smooth_curve is not None:
-            run.smooth_curve.setVisible(run.visible)
-            colour = pg.mkColor(run.colour)
-            raw = pg.mkColor(run.colour)
-            raw.setAlpha(90)
-            run.curve.setPen(pg.mkPen(raw, width=1))
-            run.smooth_curve.setPen(pg.mkPen(colour, width=2.5))
+    def _sync_smoothing(self, run: Run, drawing: RunDrawing) -> None:
+        """A smoothed curve while smoothing is on, none while it is off (the legend follows in _sync_legend)."""
+        if self.smoothing > 0 and drawing.smooth_curve is None:
+            drawing.smooth_curve = pg.PlotDataItem(pen=pg.mkPen(run.colour, width=2.5))
+            self.plot_item.addItem(drawing.smooth_curve)
+            drawing.smooth_curve.setDownsampling(auto=True, method="mean")  # after addItem, which resets it
+            drawing.smooth_curve.setClipToView(True)
+        elif self.smoothing == 0 and drawing.smooth_curve is not None:
+            self.legend.removeItem(drawing.smooth_curve)
+            self.plot_item.removeItem(drawing.smooth_curve)
+            drawing.smooth_curve = None
+        drawing.pens = None
 
-    def display_values(self, run: PlotRun) -> tuple[np.ndarray, np.ndarray]:
+    def display_values(self, run: Run) -> tuple[np.ndarray, np.ndarray]:
         """(x, y) as drawn: y is log10(loss) on a log axis, the loss itself otherwise."""
         h = run.history
         return h.steps, (h.log10_losses if self.log_y else h.losses)
 
-    def _wanted_range(self, run: PlotRun, n: int) -> tuple[int, int, int, float, int] | None:
+    def _wanted_range(self, run: Run, drawing: RunDrawing, n: int) -> tuple[int, int, int, float, int] | None:
         """What to draw of ``run`` now, or None when what is drawn still serves the view.
 
         Following the data (x auto-range): all ``n`` steps, one bucket per
@@ -543,21 +544,21 @@ class LossPlot(QWidget):
         first, end = run.history.first_step, run.history.end_step  # in steps, as the view's x
         if self.follow or n == 0:
             want = (n, first, end, float(n), px)
-            return None if run.cover == want and run.drawn == n else want
+            return None if drawing.cover == want and drawing.drawn == n else want
         (x0, x1), _ = vb.viewRange()
         span = max(x1 - x0, 1.0)
-        c = run.cover
-        if (c is not None and run.drawn == n and c[0] == n and c[4] == px
+        c = drawing.cover
+        if (c is not None and drawing.drawn == n and c[0] == n and c[4] == px
                 and c[1] <= max(x0, first) and min(x1, end) <= c[2] and c[3] / 1.5 <= span <= c[3] * 1.5):
             return None
         return (n, max(first, int(x0 - span)), min(end, int(x1 + span) + 1), span, 3 * px)
 
-    def _update_smoothing(self, run: PlotRun) -> LossHistory:
+    def _update_smoothing(self, run: Run, drawing: RunDrawing) -> LossHistory:
         """Extend the run's EMA (of the values as drawn) to the end of its history."""
         h = run.history
-        sm = run.smooth_history
+        sm = drawing.smooth_history
         if sm is None or len(sm) > len(h):
-            sm = run.smooth_history = LossHistory()
+            sm = drawing.smooth_history = LossHistory()
         done = len(sm)
         if done < len(h):
             new = h.losses[done:]
@@ -580,24 +581,24 @@ class LossPlot(QWidget):
         self._dirty = False
         started = time.perf_counter()
         new_data = False
-        for run in self.runs:
+        for run, drawing in self._drawings.items():
             n = len(run.history)
-            want = self._wanted_range(run, n)
+            want = self._wanted_range(run, drawing, n)
             if want is None:
                 continue
-            new_data = new_data or n != run.drawn
+            new_data = new_data or n != drawing.drawn
             _, first, end, _, buckets = want
             start, stop = run.history.index_range(first, end)
             x, y = run.history.decimated(start, stop, buckets)
             y = log10_f32(y) if self.log_y else y
-            run.curve.setData(run.history.step_numbers(x), y)
+            drawing.curve.setData(run.history.step_numbers(x), y)
             finite = y[np.isfinite(y)]  # an inf or NaN loss must not stretch the view
-            run.y_bounds = (float(finite.min()), float(finite.max())) if len(finite) else None
-            if run.smooth_curve is not None:
-                sx, sy = self._update_smoothing(run).decimated(start, stop, buckets)
-                run.smooth_curve.setData(run.history.step_numbers(sx), sy)
-            run.drawn = n
-            run.cover = want
+            drawing.y_bounds = (float(finite.min()), float(finite.max())) if len(finite) else None
+            if drawing.smooth_curve is not None:
+                sx, sy = self._update_smoothing(run, drawing).decimated(start, stop, buckets)
+                drawing.smooth_curve.setData(run.history.step_numbers(sx), sy)
+            drawing.drawn = n
+            drawing.cover = want
         if self.follow and (new_data or self._follow_view is None):
             self._fit_view()
         if self._markers_dirty:
@@ -608,15 +609,15 @@ class LossPlot(QWidget):
             self.timer.setInterval(interval)
 
     def _fit_view(self) -> None:
-        """Fit the view to every visible run, changing it only when the data leave it."""
-        shown = [r for r in self.runs if r.visible and len(r.history)]
+        """Fit the view to every run drawn, changing it only when the data leave it."""
+        shown = [(r, d) for r, d in self._drawings.items() if len(r.history)]
         if not shown:
             return
-        last = max(r.history.end_step for r in shown) - 1
-        total = max(r.config.steps for r in shown) - 1
+        last = max(r.history.end_step for r, _ in shown) - 1
+        total = max(r.config.steps for r, _ in shown) - 1
         nice = _nice_ceil(max(last, 1) * 1.02)
         x_max = float(min(nice, total) if total > last else nice)  # a run ends at its last step
-        bounds = [r.y_bounds for r in shown if r.y_bounds is not None]
+        bounds = [d.y_bounds for _, d in shown if d.y_bounds is not None]
         if bounds:
             lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
             if self.log_y:  # whole half-decades
@@ -665,8 +666,10 @@ class LossPlot(QWidget):
         self.show_readout(point.x())
 
     def show_readout(self, x: float) -> str:
-        """Crosshair at step ``x`` on the current (or last) run; returns the text shown."""
-        run = self.current or (self.runs[-1] if self.runs else None)
+        """Crosshair at step ``x`` on the current run, or the last one drawn; returns the text shown."""
+        drawn = list(self._drawings)
+        current = self.runs.current
+        run = current if current in self._drawings else (drawn[-1] if drawn else None)
         if run is None or len(run.history) == 0:
             return ""
         index = run.history.nearest_index(x)
