@@ -312,3 +312,15 @@ def test_status_bar_updates_a_few_times_a_second_and_ends_on_the_last_step(make_
     assert len(received) > 2 * len(running)  # ... of the many that came
     # After the pause the bar shows the newest step, not the last throttled one.
     assert w.status_labels["step"].text().startswith(f"{w.controller.trainer.step:,} /")
+
+
+def test_the_window_state_saved_on_close_is_applied_at_the_next_start(make_window, qtbot):
+    w = make_window(TrainConfig(**SMALL))
+    w.toolbar.hide()  # a state a person can change: the toolbar shown or not
+    w.close()
+    saved = load_settings()
+    assert saved.window_state
+    again = MainWindow(saved)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.toolbar.isHidden()

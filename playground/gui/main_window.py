@@ -108,7 +108,11 @@ class MainWindow(QMainWindow):
         self.controller = TrainingController(self)
         self.devices = available_devices()
         self.controls = ControlPanel(self.settings.config, self.devices, self, gpu_note=missing_gpu_reason())
-        self.plot = LossPlot(self)
+        from ..core.runs import Runs
+
+        #: Every run of the session: the plot and the Runs table show it, saving and exports read it.
+        self.runs = Runs()
+        self.plot = LossPlot(self, self.runs)
         self.plot.set_log_y(self.settings.log_y)
         if self.settings.smoothing:
             self.plot.set_smoothing(self.settings.smoothing)
@@ -126,6 +130,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(self.settings.geometry)
         else:
             self.resize(1280, 700)  # fits a 1366 x 768 laptop's screen below its panel
+        if self.settings.window_state:  # the toolbar's place (a damaged state is ignored by Qt)
+            self.restoreState(self.settings.window_state)
         for msg in self.settings.warnings:
             self.statusBar().showMessage(msg, 10000)
         self.intro = IntroGuide(self.plot)
@@ -274,7 +280,7 @@ class MainWindow(QMainWindow):
         self.act_save_history.setCheckable(True)
         self.act_save_history.setChecked(True)
         self.act_export_csv = self._action(self.tr("Export losses as CSV…"), None,
-                                           self.tr("Every run on the plot, one row per step"),
+                                           self.tr("Every run, one row per step"),
                                            self.export_csv_dialog)
         self.act_export_plot = self._action(self.tr("Export plot image…"), None,
                                             self.tr("Save the loss plot as PNG or SVG"),
@@ -404,7 +410,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def reset(self) -> None:
         if self.controller.state in (RUNNING, PAUSED):
-            self.plot.discard_current()
+            self.runs.discard_current()
         self.controller.reset()
         # The inspector forgets the run at once; batches the stopping worker had already
         # sent still arrive, so it forgets again once the worker is gone.
@@ -430,20 +436,20 @@ class MainWindow(QMainWindow):
     def _on_run_started(self, cfg: TrainConfig) -> None:
         if self.intro.isVisible():  # the student pressed Start: the plot needs the room now
             self.intro.dismiss()
-        self.plot.begin_run(cfg)
+        self.runs.begin(cfg)
         self.inspector.clear()
         self._last_batch = None
         self._run_started_at = time.monotonic()
 
     @Slot(object)
     def _on_batch(self, batch: Batch) -> None:
-        self.plot.append(batch.steps, batch.losses)
+        self.runs.append(batch.steps, batch.losses)
         for step, lr in batch.lr_changes:
-            self.plot.mark_lr_change(None, step, lr)
+            self.runs.change_lr(step, lr)
         self.inspector.show_batch(batch.stats, batch.norm_steps, batch.grad_norms)
         if self._single_step and len(batch.losses) == 1 and batch.stats:
             self._single_step = False
-            history = self.plot.current.history if self.plot.current is not None else None
+            history = self.runs.current.history if self.runs.current is not None else None
             previous = float(history.losses[-2]) if history is not None and len(history) > 1 else None
             self.inspector.show_step_change(batch.stats[-1], float(batch.losses[0]), previous)
         elif len(batch.losses) and not self._single_step:
@@ -457,8 +463,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_run_ended(self, batch: Batch) -> None:
         self.plot.redraw()
-        self.plot.end_run(batch.reason, batch.steps_per_s, batch.elapsed,
-                          batch.divergence.step if batch.divergence is not None else None)
+        self.runs.end(batch.reason, batch.steps_per_s, batch.elapsed,
+                      batch.divergence.step if batch.divergence is not None else None)
         if batch.divergence is not None:
             cfg = self.controller.config
             lr = self.controller.trainer.lr if self.controller.trainer else (cfg.lr if cfg else 0.0)
@@ -616,7 +622,7 @@ class MainWindow(QMainWindow):
         lab["speed"].setText(self.tr("{0:,.0f} steps/s").format(batch.steps_per_s))
         lab["elapsed"].setText(f"{batch.elapsed:.1f} s")
         lab["device"].setText(batch.device)
-        last = self.plot.current.history.last if self.plot.current is not None else None
+        last = self.runs.current.history.last if self.runs.current is not None else None
         if last is None and len(batch.losses):
             last = float(batch.losses[-1])
         lab["loss"].setText(self.tr("loss {0:.4g}").format(last) if last is not None else self.tr("loss –"))
@@ -629,6 +635,7 @@ class MainWindow(QMainWindow):
         try:
             self.settings.config = self.controls.last_valid_config()
             self.settings.geometry = bytes(self.saveGeometry().data())
+            self.settings.window_state = bytes(self.saveState().data())
             self.settings.log_y = self.plot.log_y
             self.settings.smoothing = self.plot.smoothing
             self.settings.speed = float(self.speed.currentData())
@@ -640,7 +647,7 @@ class MainWindow(QMainWindow):
 
     # -- experiments -----------------------------------------------------------
     def current_experiment(self) -> Experiment:
-        runs: tuple[RecordedRun, ...] = self.plot.recorded_runs()  # with outcome, speed, colour
+        runs: tuple[RecordedRun, ...] = self.runs.saved()  # every run, with outcome, speed, colour
         return Experiment(self.controls.last_valid_config(), runs)
 
     def save_experiment(self, path: str) -> bool:
@@ -664,8 +671,7 @@ class MainWindow(QMainWindow):
             self.controller.stop()
         self.controls.set_config(exp.config)
         self.controls.reset_user_choices()
-        for run in exp.runs:
-            self.plot.add_recorded(run)
+        self.runs.extend(exp.runs)  # all in one go: the plot and the table follow once
         self.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
         return True
 
@@ -762,11 +768,11 @@ class MainWindow(QMainWindow):
 
     # -- exports ---------------------------------------------------------------
     def runs_csv(self) -> str:
-        """Every run on the plot as CSV: run,name,step,loss (full precision)."""
+        """Every run as CSV (drawn on the plot or not): run,name,step,loss (full precision)."""
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["run", "name", "step", "loss"])
-        for run in self.plot.runs:
+        for run in self.runs:
             for step, loss in zip(run.history.steps, run.history.losses, strict=True):
                 w.writerow([run.run_id, run.name, int(step), repr(float(loss))])
         return buf.getvalue()
