@@ -1515,17 +1515,17 @@ Loading PyTorch…</source>
     <message>
         <location filename="../playground/gui/loss_plot.py" line="+185"/>
         <source>step</source>
-        <extracomment>At most this many redraws a second. A live curve reads well at 10; on 2 cores (``playground bench``) redrawing at 30 Hz cost the training thread about 20% of its speed through the GIL, at 5 Hz about 4%. Most of the GUI thread&apos;s time the plot&apos;s redraws (data and paint) may take while a run is live. Painting holds the GIL, which the training thread needs between torch calls: on 2 cores (``playground bench``) every percent of GUI-thread Python time cost about a percent of training speed, so the plot takes 5% (a 6 ms frame: 8 redraws a second; a 2 ms one: 25). Buckets per curve at least (pixels otherwise): a run under 2x this many steps is drawn raw. Where the learning-rate labels sit along their marker line (fractions of the view&apos;s height, from the bottom). A label too close to one already at a level takes the next level down. Least space between two labels at one level, in pixels. A label with no free level shows this; its full text is in the tooltip of label and line. The EMA of the drawn values (log10 or linear), kept as a history of its own. What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range. Finite min and max of the y values drawn (None: nothing finite). &quot;running&quot; while live, then one of core.outcomes.OUTCOMES (&quot;recorded&quot;: how it ended is not known). The name is made from the configuration and lr changes (follows them), not given by hand.</extracomment>
+        <extracomment>The most runs drawn at once: the current run and the most recent visible ones. At most this many redraws a second. A live curve reads well at 10; on 2 cores (``playground bench``) redrawing at 30 Hz cost the training thread about 20% of its speed through the GIL, at 5 Hz about 4%. Most of the GUI thread&apos;s time the plot&apos;s redraws (data and paint) may take while a run is live. Painting holds the GIL, which the training thread needs between torch calls: on 2 cores (``playground bench``) every percent of GUI-thread Python time cost about a percent of training speed, so the plot takes 5% (a 6 ms frame: 8 redraws a second; a 2 ms one: 25). Buckets per curve at least (pixels otherwise): a run under 2x this many steps is drawn raw. Where the learning-rate labels sit along their marker line (fractions of the view&apos;s height, from the bottom). A label too close to one already at a level takes the next level down. Least space between two labels at one level, in pixels. A label with no free level shows this; its full text is in the tooltip of label and line. The most lr-change marker lines one run gets. Past this many changes in view, neighbouring changes share a line (its label says how many, its tooltip lists them): each line is several graphics items to lay out and paint, and a run can change its lr thousands of times. The changes a shared marker line&apos;s tooltip lists; the rest are counted. The EMA of the drawn values (log10 or linear), kept as a history of its own. The lr-change marker lines (at most MAX_MARKER_LINES) and the full label of each. The steps of the run&apos;s lr changes as numbers (made again when their count changes). What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range. Finite min and max of the y values drawn (None: nothing finite). (current, smoothed): what the pens were last set for. The runs, or which of them are drawn, changed (emitted after the plot has followed). The runs this plot shows (its own when none is given: a plot used on its own).</extracomment>
         <translation>步数</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+307"/>
+        <location line="+315"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location line="-269"/>
+        <location line="-280"/>
         <source>No run yet. Press F5 (Start) and the loss appears here, step by step.</source>
         <translation>还没有运行。按 F5（开始）后，损失会逐步显示在这里。</translation>
     </message>
@@ -1540,19 +1540,32 @@ Loading PyTorch…</source>
         <translation>损失曲线图</translation>
     </message>
     <message>
-        <location line="+259"/>
+        <location line="+183"/>
+        <source>{0} learning-rate changes, steps {1} to {2}:</source>
+        <translation>第 {1} 到 {2} 步之间有 {0} 次学习率改动：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>… and {0} more</source>
+        <translation>……还有 {0} 次</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} lr changes</source>
+        <translation>{0} 次 lr 改动</translation>
+    </message>
+    <message>
+        <location line="+82"/>
         <source>loss (log scale)</source>
         <translation>损失（对数坐标）</translation>
     </message>
     <message>
-        <location line="-121"/>
-        <location line="+139"/>
-        <location line="+7"/>
+        <location line="-194"/>
         <source>{0} (smoothed, EMA α={1:g})</source>
         <translation>{0}（平滑，EMA α={1:g}）</translation>
     </message>
     <message>
-        <location line="+160"/>
+        <location line="+374"/>
         <source>step {0}
 loss {1:.6g}</source>
         <translation>第 {0} 步
@@ -1562,8 +1575,9 @@ loss {1:.6g}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+49"/>
+        <location filename="../playground/gui/main_window.py" line="+55"/>
         <source>Controls</source>
+        <extracomment>Every run of the session: the plot and the Runs table show it, saving and exports read it.</extracomment>
         <translation>控制面板</translation>
     </message>
     <message>
@@ -1573,6 +1587,7 @@ loss {1:.6g}</source>
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../playground/gui/run_history.py" line="+244"/>
         <source>Runs</source>
         <translation>运行记录</translation>
     </message>
@@ -1754,12 +1769,7 @@ loss {1:.6g}</source>
         <translation>将损失导出为 CSV…</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Every run on the plot, one row per step</source>
-        <translation>图上的每次运行，每步一行</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Export plot image…</source>
         <translation>导出图像…</translation>
     </message>
@@ -1844,7 +1854,12 @@ loss {1:.6g}</source>
         <translation>运行因错误而停止：{0}</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="-197"/>
+        <source>Every run, one row per step</source>
+        <translation>所有运行，每步一行</translation>
+    </message>
+    <message>
+        <location line="+212"/>
         <source>Switch the mistake off and restart</source>
         <translation>关掉错误并重新开始</translation>
     </message>
@@ -1920,19 +1935,19 @@ loss {1:.6g}</source>
         <translation>损失 {0:.4g}</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Could not save the experiment</source>
         <translation>无法保存实验</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+46"/>
+        <location line="+45"/>
         <location line="+36"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location line="-80"/>
+        <location line="-79"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
@@ -1942,7 +1957,7 @@ loss {1:.6g}</source>
         <translation>无法打开实验</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Opened {0}</source>
         <translation>已打开 {0}</translation>
     </message>
@@ -2025,8 +2040,9 @@ loss {1:.6g}</source>
 <context>
     <name>RunHistoryPanel</name>
     <message>
-        <location filename="../playground/gui/run_history.py" line="+31"/>
+        <location filename="../playground/gui/run_history.py" line="-187"/>
         <source>name</source>
+        <extracomment>Rows the table looks at to size its columns to their contents: enough to size them, and a bounded cost with thousands of runs (Qt&apos;s default, 1000, asks each cell of 1000 rows).</extracomment>
         <translation>名称</translation>
     </message>
     <message>
@@ -2070,7 +2086,12 @@ loss {1:.6g}</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+104"/>
+        <source>Ticked, but not drawn: the plot shows the current run and the {0} most recent ticked runs. Untick later runs to draw this one.</source>
+        <translation>已勾选，但未绘制：图中只显示当前运行和最近勾选的 {0} 次运行。取消勾选较新的运行即可绘制这一次。</translation>
+    </message>
+    <message>
+        <location line="+92"/>
         <source>Tick a run to show it on the plot; double-click its name to rename it.</source>
         <translation>勾选某次运行即可在图上显示它；双击名称可重命名。</translation>
     </message>
@@ -2085,23 +2106,23 @@ loss {1:.6g}</source>
         <translation>从图和本列表中移除所选的运行</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="-54"/>
         <source>diverged at step {0}</source>
         <translation>在第 {0} 步发散</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="-32"/>
         <source>How this run ended was not saved with it.</source>
         <translation>这次运行是如何结束的，没有随它一起保存。</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="+30"/>
         <location line="+5"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
@@ -2148,13 +2169,13 @@ loss {1:.6g}</source>
 <context>
     <name>TrainingController</name>
     <message>
-        <location filename="../playground/gui/controller.py" line="+118"/>
+        <location filename="../playground/gui/controller.py" line="+222"/>
         <source>could not build the model: {0}</source>
-        <extracomment>Stop (or a restart) waits this long for the step in progress; a slower step is let go: the run ends now, and the step finishes in the background with nothing to show for it. A matrix product cannot be interrupted, and one step at N=65536, H=8192 takes 26 s here. Workers let go by a stop while a slow step was in progress (they end on their own). Steps a second the runs train at (None: full speed); see :meth:`set_pace`. New runs replay their step from CUDA graphs (core/fastmode.py) where that applies.</extracomment>
+        <extracomment>Stop (or a restart) waits this long for the step in progress; a slower step is let go: the run ends now, and the step finishes in the background with nothing to show for it. A matrix product cannot be interrupted, and one step at N=65536, H=8192 takes 26 s here. Which state may follow which (every change of state is checked against this). What each public command does in each situation: the controller method that does it. Where a worker runs, what must wait for it to end (the &quot;then ...&quot; half of an action, a &quot;..._after&quot;) goes on the queue of things to do once it has ended; a stop or a pause empties that queue, so what waited is cancelled. Workers let go by a stop while a slow step was in progress (they end on their own). What to do once the worker has ended, in order (empty whenever no worker runs). Steps a second the runs train at (None: full speed); see :meth:`set_pace`. New runs replay their step from CUDA graphs (core/fastmode.py) where that applies.</extracomment>
         <translation>无法构建模型：{0}</translation>
     </message>
     <message>
-        <location line="+164"/>
+        <location line="+151"/>
         <source>training stopped by an internal error: {0}</source>
         <translation>训练因内部错误而停止：{0}</translation>
     </message>
