@@ -417,9 +417,8 @@ y = {3}   (||y|| = {4})</translation>
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+92"/>
+        <location filename="../playground/gui/banner.py" line="+38"/>
         <source>Dismiss</source>
-        <extracomment>The status bar&apos;s numbers change at most this often while a run trains: batches come 20 times a second, faster than anyone reads, and each update re-lays out the bar.</extracomment>
         <translation>关闭</translation>
     </message>
 </context>
@@ -1575,9 +1574,9 @@ loss {1:.6g}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+55"/>
+        <location filename="../playground/gui/main_window.py" line="+103"/>
         <source>Controls</source>
-        <extracomment>Every run of the session: the plot and the Runs table show it, saving and exports read it.</extracomment>
+        <extracomment>The status bar&apos;s numbers change at most this often while a run trains: batches come 20 times a second, faster than anyone reads, and each update re-lays out the bar. Every run of the session: the plot and the Runs table show it, saving and exports read it.</extracomment>
         <translation>控制面板</translation>
     </message>
     <message>
@@ -1602,7 +1601,7 @@ loss {1:.6g}</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../playground/gui/status_bar.py" line="+32"/>
         <source>What the training is doing</source>
         <translation>训练当前的状态</translation>
     </message>
@@ -1632,7 +1631,7 @@ loss {1:.6g}</source>
         <translation>最近一次的损失</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location filename="../playground/gui/main_window.py" line="+20"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
@@ -1844,12 +1843,12 @@ loss {1:.6g}</source>
         <translation>已停止。正在进行的那一步会在后台完成：单步无法中途打断，其结果也不会显示。</translation>
     </message>
     <message>
-        <location line="+211"/>
+        <location line="+188"/>
         <source>Experiments (*.bpexp.json *.json)</source>
         <translation>实验 (*.bpexp.json *.json)</translation>
     </message>
     <message>
-        <location line="-208"/>
+        <location line="-185"/>
         <source>The run stopped with an error: {0}</source>
         <translation>运行因错误而停止：{0}</translation>
     </message>
@@ -1899,7 +1898,7 @@ loss {1:.6g}</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../playground/gui/status_bar.py" line="+12"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
@@ -1914,12 +1913,12 @@ loss {1:.6g}</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>finished</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <location line="+10"/>
         <source>loss –</source>
         <translation>损失 –</translation>
@@ -1935,19 +1934,19 @@ loss {1:.6g}</source>
         <translation>损失 {0:.4g}</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location filename="../playground/gui/main_window.py" line="+35"/>
         <source>Could not save the experiment</source>
         <translation>无法保存实验</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+45"/>
-        <location line="+36"/>
+        <location filename="../playground/gui/exports.py" line="+45"/>
+        <location line="+24"/>
+        <location filename="../playground/gui/main_window.py" line="+1"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location filename="../playground/gui/main_window.py" line="+2"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
@@ -1987,13 +1986,13 @@ loss {1:.6g}</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <location line="+38"/>
+        <location filename="../playground/gui/exports.py" line="-24"/>
+        <location line="+26"/>
         <source>Could not export</source>
         <translation>无法导出</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location filename="../playground/gui/main_window.py" line="+9"/>
         <source>Export plot</source>
         <translation>导出图像</translation>
     </message>
@@ -2003,7 +2002,7 @@ loss {1:.6g}</source>
         <translation>PNG 图像 (*.png);;SVG 矢量图 (*.svg)</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location filename="../playground/gui/exports.py" line="-1"/>
         <source>{0}: the file could not be written</source>
         <translation>{0}：无法写入文件</translation>
     </message>

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
-import os
 import time
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
@@ -13,12 +10,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -27,73 +20,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.config import MAX_STEPS, ConfigError, TrainConfig, available_devices, missing_gpu_reason
+from ..core.config import ConfigError, TrainConfig, available_devices, missing_gpu_reason
 from ..core.diagnosis import Diagnosis
 from ..core.loop import Batch
-from ..core.outcomes import END_REASONS
 from ..core.persistence import (
     Experiment,
     ExperimentError,
     RecordedRun,
-    atomic_write_text,
     load_experiment,
     save_experiment,
 )
-from . import diagnosis_text
+from . import diagnosis_text, exports
 from .autograd_lab import AutogradLab
+from .banner import Banner
 from .code_view import CodeView
 from .controller import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
 from .controls import ControlPanel
 from .inspector import GradientInspector
 from .intro import IntroGuide
 from .loss_plot import LossPlot
-from .run_history import RunHistoryPanel, outcome_words
+from .run_history import RunHistoryPanel
 from .settings import Settings, save_settings
 from .speed import DEFAULT_SPEED, SPEED_CHOICES, pace
+from .status_bar import RunStatus
 
 log = logging.getLogger(__name__)
 
-APP_TITLE = "Backprop Playground"
+APP_TITLE = exports.APP_TITLE
 #: The status bar's numbers change at most this often while a run trains: batches come
 #: 20 times a second, faster than anyone reads, and each update re-lays out the bar.
 STATUS_INTERVAL_S = 0.2
-
-
-class Banner(QFrame):
-    """An inline message with optional buttons (no modal dialogs in the way of training)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setObjectName("banner")
-        self.label = QLabel(self)
-        self.label.setWordWrap(True)
-        self.buttons = QHBoxLayout()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.addWidget(self.label, 1)
-        layout.addLayout(self.buttons)
-        self.hide()
-
-    def show_message(self, text: str, kind: str = "info", actions: list[tuple[str, object]] | None = None) -> None:
-        colours = {"info": "#e8f0fe", "warning": "#fff4e5", "error": "#fdecea"}
-        self.setStyleSheet(f"#banner {{ background: {colours.get(kind, colours['info'])}; }}")
-        self.label.setText(text)
-        while self.buttons.count():
-            item = self.buttons.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        for label, slot in actions or []:
-            b = QPushButton(label, self)
-            b.clicked.connect(slot)
-            self.buttons.addWidget(b)
-        close = QPushButton("×", self)
-        close.setFlat(True)
-        close.setToolTip(self.tr("Dismiss"))
-        close.setFixedWidth(24)
-        close.clicked.connect(self.hide)
-        self.buttons.addWidget(close)
-        self.show()
 
 
 class MainWindow(QMainWindow):
@@ -187,21 +143,8 @@ class MainWindow(QMainWindow):
 
         self.setCentralWidget(self.tabs)
 
-        sb = self.statusBar()
-        self.status_labels: dict[str, QLabel] = {}
-        for key, tip in [
-            ("state", self.tr("What the training is doing")),
-            ("step", self.tr("Steps done / steps in the run")),
-            ("speed", self.tr("Training steps per second")),
-            ("elapsed", self.tr("Time spent training in this run")),
-            ("device", self.tr("Where the arithmetic runs")),
-            ("loss", self.tr("The last loss")),
-        ]:
-            label = QLabel(self)
-            label.setToolTip(tip)
-            label.setMinimumWidth(70)
-            sb.addPermanentWidget(label)
-            self.status_labels[key] = label
+        self.status = RunStatus(self.statusBar(), self)
+        self.status_labels = self.status.labels
         self._show_status(None)
 
     def _action(self, text: str, shortcut: QKeySequence | str | None, tip: str, slot) -> QAction:
@@ -602,30 +545,7 @@ class MainWindow(QMainWindow):
         self.act_reset.setEnabled(state != IDLE)
 
     def _show_status(self, batch: Batch | None) -> None:
-        state_names = {IDLE: self.tr("ready"), RUNNING: self.tr("running"), PAUSED: self.tr("paused"),
-                       FINISHED: self.tr("finished")}
-        state = self.controller.state
-        text = state_names.get(state, state)
-        if batch is not None and batch.done:
-            text = outcome_words(batch.reason) if batch.reason in END_REASONS else text
-        lab = self.status_labels
-        lab["state"].setText(text)
-        if batch is None:
-            total = self.controls.last_valid_config().steps
-            lab["step"].setText(f"0 / {_steps_text(total)}")
-            lab["speed"].setText("–")
-            lab["elapsed"].setText("–")
-            lab["loss"].setText(self.tr("loss –"))
-            lab["device"].setText(self.controls.last_valid_config().resolved_device())
-            return
-        lab["step"].setText(f"{batch.step:,} / {_steps_text(batch.total)}")
-        lab["speed"].setText(self.tr("{0:,.0f} steps/s").format(batch.steps_per_s))
-        lab["elapsed"].setText(f"{batch.elapsed:.1f} s")
-        lab["device"].setText(batch.device)
-        last = self.runs.current.history.last if self.runs.current is not None else None
-        if last is None and len(batch.losses):
-            last = float(batch.losses[-1])
-        lab["loss"].setText(self.tr("loss {0:.4g}").format(last) if last is not None else self.tr("loss –"))
+        self.status.show(self.controller.state, batch, self.controls.last_valid_config(), self.runs.current)
 
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
@@ -697,12 +617,7 @@ class MainWindow(QMainWindow):
             self.export_csv(path)
 
     def export_csv(self, path: str) -> bool:
-        try:
-            atomic_write_text(path, self.runs_csv())
-        except OSError as exc:
-            self._error_box(self.tr("Could not export"), self.tr("{0}: {1}").format(path, exc.strerror or exc))
-            return False
-        return True
+        return exports.export_csv(self, self.runs, path)
 
     @Slot()
     def export_plot_dialog(self) -> None:
@@ -712,72 +627,11 @@ class MainWindow(QMainWindow):
             self.export_plot(path)
 
     def export_plot(self, path: str) -> bool:
-        """The plot as SVG (a name ending .svg) or PNG, rendered into a temporary file beside
-        ``path`` and then put in its place: a link is followed and kept, a device or FIFO is
-        refused, never replaced, and a failure leaves the old file as it was."""
-        import errno
+        return exports.export_plot(self, self.plot, path)
 
-        import pyqtgraph.exporters as exporters
-
-        from ..core.persistence import atomic_write_with
-
-        self.plot.redraw()
-
-        def render(temp: str) -> None:
-            if path.lower().endswith(".svg"):
-                self._export_svg(temp)
-                written = True
-            else:  # QImage.save reports failure only by its return value
-                written = bool(exporters.ImageExporter(self.plot.plot_item).export(temp))
-            if not written or os.path.getsize(temp) == 0:
-                raise OSError(errno.EIO, "", path)
-
-        try:
-            atomic_write_with(path, render)
-        except (OSError, RuntimeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror is not None else str(exc)
-            text = (self.tr("{0}: {1}").format(path, reason) if reason
-                    else self.tr("{0}: the file could not be written").format(path))
-            self._error_box(self.tr("Could not export"), text)
-            return False
-        return True
-
-    def _export_svg(self, path: str) -> None:
-        """Render the plot through Qt's SVG generator.
-
-        pyqtgraph's SVGExporter cannot parse the path syntax of current Qt
-        releases (pyqtgraph issue #3485), so the widget is painted directly.
-        """
-        from PySide6.QtGui import QPainter
-        from PySide6.QtSvg import QSvgGenerator
-
-        widget = self.plot.plot_widget
-        gen = QSvgGenerator()
-        gen.setFileName(path)
-        gen.setSize(widget.size())
-        gen.setViewBox(widget.rect())
-        gen.setTitle(APP_TITLE)
-        painter = QPainter(gen)
-        try:
-            widget.render(painter)
-        finally:
-            painter.end()
-
-    def _error_box(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
-
-    # -- exports ---------------------------------------------------------------
     def runs_csv(self) -> str:
         """Every run as CSV (drawn on the plot or not): run,name,step,loss (full precision)."""
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["run", "name", "step", "loss"])
-        for run in self.runs:
-            for step, loss in zip(run.history.steps, run.history.losses, strict=True):
-                w.writerow([run.run_id, run.name, int(step), repr(float(loss))])
-        return buf.getvalue()
+        return exports.runs_csv(self.runs)
 
-
-def _steps_text(total: int) -> str:
-    """A run's length for the status bar: ∞ for a run that trains until paused."""
-    return "∞" if total >= MAX_STEPS else f"{total:,}"
+    def _error_box(self, title: str, text: str) -> None:
+        exports.error_box(self, title, text)
