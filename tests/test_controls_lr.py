@@ -156,3 +156,10 @@ def test_validity_is_state_not_the_visibility_of_a_label(qtbot):
     w.tabs.setCurrentWidget(w.code_view)
     w._update_actions()
     assert not w.act_start.isEnabled()
+
+
+def test_one_signal_carries_every_change_the_learning_rate_included(panel, qtbot):
+    assert not hasattr(panel, "lrChanged")
+    with qtbot.waitSignal(panel.configChanged) as blocker:
+        panel.lr.setValue(3e-6)
+    assert blocker.args[0].lr == 3e-6

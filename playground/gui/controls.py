@@ -1,9 +1,10 @@
 """The control panel: sizes, learning rate, style, optimizer and the rest of a run's setup.
 
-The panel edits a :class:`~playground.core.config.TrainConfig`.  It emits
-``configChanged`` with the new configuration whenever any control changes (or
-``configInvalid`` with a message naming the field), and ``lrChanged`` for the
-learning rate alone, which a running training takes without a restart.
+The panel edits a :class:`~playground.core.config.TrainConfig`.  It emits one
+signal, ``configChanged``, with the new, validated configuration whenever any
+control changes, the learning rate included (the window applies a new learning
+rate to a running training without a restart); ``configInvalid`` carries a
+message naming the field instead.  Validity is state (:attr:`ControlPanel.valid`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ LR_RANGE = (1e-8, 1.0)
 class ControlPanel(QWidget):
     configChanged = Signal(object)  # TrainConfig
     configInvalid = Signal(str)
-    lrChanged = Signal(float)
     #: The GPU fast mode (CUDA graphs) was switched on or off, and can apply.
     fastModeChanged = Signal(bool)
 
@@ -356,8 +356,6 @@ class ControlPanel(QWidget):
         self._lr_user_set = True
         self._offer_lesson_lr = False
         self._validate()
-        if self.valid:
-            self.lrChanged.emit(lr)
 
     @Slot(int)
     def _on_optimizer_chosen(self, _index: int) -> None:

@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         self.last_gradient_check = None
         self._last_batch: Batch | None = None
         self._single_step = False
+        #: The configuration the controls showed last (a new lr is told from the others by it).
+        self._shown_config = self.controls.last_valid_config()
         self._status_shown = -STATUS_INTERVAL_S  # time.monotonic() of the last status update
         self._run_started_at = 0.0
         self._build_ui()
@@ -260,7 +262,6 @@ class MainWindow(QMainWindow):
         c.failed.connect(self._on_failed)
         self.controls.configChanged.connect(self._on_config_changed)
         self.controls.configInvalid.connect(self._on_config_invalid)
-        self.controls.lrChanged.connect(self._on_lr_changed)
         self.controls.fastModeChanged.connect(self.controller.set_fast)
         self.inspector.restartRequested.connect(self.restart_with_lr)
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check_requested)
@@ -489,6 +490,9 @@ class MainWindow(QMainWindow):
     # -- control events ----------------------------------------------------------
     @Slot(object)
     def _on_config_changed(self, cfg: TrainConfig) -> None:
+        previous, self._shown_config = self._shown_config, cfg
+        if cfg.lr != previous.lr:
+            self.controller.set_lr(cfg.lr)  # a running training takes it at its next step
         self._update_actions()
         if self.controller.state == IDLE:
             self._show_status(None)  # "0 / steps" and the device of the configuration shown
@@ -512,10 +516,6 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_config_invalid(self, _message: str) -> None:
         self._update_actions()
-
-    @Slot(float)
-    def _on_lr_changed(self, lr: float) -> None:
-        self.controller.set_lr(lr)
 
     @Slot(int)
     def _on_speed_changed(self, _index: int) -> None:
