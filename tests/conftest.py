@@ -146,3 +146,30 @@ def _full_speed_unless_paced(request, monkeypatch):
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(settings_module.Settings, "__init__", init)
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """Build shown main windows: ``make(cfg=None, size=None, **settings_fields)``.
+
+    Each window's training is shut down when the test ends, so no worker outlives it.
+    """
+    from playground.core.config import TrainConfig
+    from playground.gui.main_window import MainWindow
+    from playground.gui.settings import Settings
+
+    made = []
+
+    def make(cfg: TrainConfig | None = None, size: tuple[int, int] | None = None, **settings_fields):
+        w = MainWindow(Settings(config=cfg or TrainConfig(), **settings_fields))
+        qtbot.addWidget(w)
+        if size is not None:
+            w.resize(*size)
+        w.show()
+        qtbot.waitExposed(w)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.controller.shutdown(3000)

@@ -16,27 +16,9 @@ from playground.core.config import TrainConfig
 from playground.core.loop import train
 from playground.gui.controller import FINISHED, IDLE, PAUSED, RUNNING
 from playground.gui.main_window import MainWindow
-from playground.gui.settings import Settings, config_dir, load_settings
+from playground.gui.settings import config_dir, load_settings
 
 SMALL = dict(N=16, D_in=40, H=12, D_out=4)
-
-
-@pytest.fixture
-def make_window(qtbot):
-    made = []
-
-    def make(cfg: TrainConfig | None = None, **kw) -> MainWindow:
-        settings = Settings(config=cfg or TrainConfig(**SMALL, steps=200))
-        w = MainWindow(settings, **kw)
-        qtbot.addWidget(w)
-        w.show()
-        qtbot.waitExposed(w)
-        made.append(w)
-        return w
-
-    yield make
-    for w in made:
-        w.controller.shutdown(3000)
 
 
 def wait_state(qtbot, w, state, timeout=10000):

@@ -18,25 +18,6 @@ SMALL = dict(N=16, D_in=40, H=12, D_out=4, device="cpu", check_memory=False)
 DIVERGING = dict(lr=1.0, steps=300, device="cpu", check_memory=False)
 
 
-@pytest.fixture
-def make_window(qtbot):
-    made = []
-
-    def make(cfg: TrainConfig, size: tuple[int, int] | None = None) -> MainWindow:
-        w = MainWindow(Settings(config=cfg))
-        qtbot.addWidget(w)
-        if size is not None:
-            w.resize(*size)
-        w.show()
-        qtbot.waitExposed(w)
-        made.append(w)
-        return w
-
-    yield make
-    for w in made:
-        w.controller.shutdown(3000)
-
-
 def settle() -> None:
     """Let posted layout requests (and pyqtgraph's resizes that follow them) run."""
     for _ in range(3):

@@ -31,7 +31,6 @@ import playground.core.models as models
 from playground.core.config import TrainConfig
 from playground.gui.controller import FINISHED, IDLE, PAUSED, RUNNING
 from playground.gui.main_window import MainWindow
-from playground.gui.settings import Settings
 
 SMALL = dict(N=16, D_in=40, H=12, D_out=4)
 SOAK_CYCLES = 300
@@ -42,20 +41,9 @@ APP_CLOSES = 4  # of the 50 closes, these are of the real app in its own process
 
 
 @pytest.fixture
-def window(qtbot):
-    made = []
-
-    def make(cfg: TrainConfig) -> MainWindow:
-        w = MainWindow(Settings(config=cfg))
-        qtbot.addWidget(w)
-        w.show()
-        qtbot.waitExposed(w)
-        made.append(w)
-        return w
-
-    yield make
-    for w in made:
-        w.controller.shutdown(3000)
+def window(make_window):
+    """The shared window factory (tests/conftest.py) under this file's name for it."""
+    return make_window
 
 
 def wait_state(qtbot, w: MainWindow, state: str, timeout: int = 10_000) -> None:
