@@ -83,7 +83,9 @@ def config_from_args(args: argparse.Namespace) -> Any:
 # -- train ---------------------------------------------------------------------
 def _train_arguments(p: argparse.ArgumentParser) -> None:
     add_config_arguments(p)
-    p.add_argument("--csv", metavar="PATH", help="write step,loss for every step to PATH")
+    p.add_argument("--csv", metavar="PATH",
+                   help="write step,loss for every step to PATH ('-': standard output; the summary "
+                   "then goes to standard error)")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
 
 
@@ -158,7 +160,14 @@ def run_train(args: argparse.Namespace) -> int:
     writer = None
     csv_error: OSError | None = None
     loop_ended = False
-    if args.csv:
+    to_stdout = args.csv == "-"
+    if to_stdout and args.json:
+        print("invalid options: --csv - and --json both write to standard output; choose one", file=sys.stderr)
+        return EXIT_INVALID
+    if to_stdout:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["step", "loss"])
+    elif args.csv:
         from .core.persistence import AtomicTextFile
 
         try:
@@ -219,6 +228,9 @@ def run_train(args: argparse.Namespace) -> int:
     summary["threads"] = threads = cfg.threads
     if args.json:
         print(json.dumps(strict_json(summary), allow_nan=False))
+    elif to_stdout:  # the losses went to standard output: the summary goes beside them
+        print(f"{count} steps in {last.elapsed:.2f} s: {last.steps_per_s:,.0f} steps/s; "
+              f"final loss {final_loss!r}", file=sys.stderr)
     else:
         print(f"style {cfg.style}, optimizer {cfg.optimizer}, lr {cfg.lr:g}, device {last.device}, "
               f"{threads} thread(s)")

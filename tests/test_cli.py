@@ -95,3 +95,14 @@ def test_module_entry_point_runs_as_a_process(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["steps"] == 5
+
+
+def test_csv_to_standard_output_with_a_dash(capsys):
+    assert main(["train", "--steps", "4", "--N", "8", "--D-in", "10", "--H", "4", "--D-out", "2",
+                 "--csv", "-"]) == 0
+    out, err = capsys.readouterr()
+    rows = out.splitlines()
+    assert rows[0] == "step,loss" and [r.split(",")[0] for r in rows[1:]] == ["0", "1", "2", "3"]
+    assert "final loss" in err  # the summary keeps out of the CSV
+    assert main(["train", "--steps", "1", "--csv", "-", "--json"]) == EXIT_INVALID
+    assert "choose one" in capsys.readouterr().err
