@@ -4,13 +4,12 @@
 <context>
     <name>AutogradLab</name>
     <message>
-        <location filename="../playground/gui/autograd_lab.py" line="+124"/>
+        <location filename="../playground/gui/autograd_vjp_panel.py" line="+52"/>
         <source>x.grad: None (press Backward)</source>
-        <extracomment>Emitted after every successful backward of the scalar example (its result). Emitted after every press of a VJP backward button (a ``VjpResult``).</extracomment>
         <translation>x.grad：None（请按“反向传播”）</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location filename="../playground/gui/autograd_graph_pane.py" line="+21"/>
         <source>Computation graph of the scalar example</source>
         <translation>标量示例的计算图</translation>
     </message>
@@ -20,32 +19,32 @@
         <translation>自动求导在计算 out 时记录下的内容，从 x（上）画到 out（下）。橙色框是 grad_fn 运算，蓝色框是张量及其值和梯度。箭头是 backward() 走过的路线：从 out 出发，经过每个 grad_fn，直到写入 x.grad 的 AccumulateGrad。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Computation graph</source>
         <translation>计算图</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+8"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Draw the graph larger (Ctrl + wheel up, Ctrl + +).</source>
         <translation>把计算图画大一些（Ctrl + 滚轮向上，Ctrl + +）。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Draw the graph smaller (Ctrl + wheel down, Ctrl + -).</source>
         <translation>把计算图画小一些（Ctrl + 滚轮向下，Ctrl + -）。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Fit</source>
         <translation>适应窗口</translation>
     </message>
@@ -55,53 +54,53 @@
         <translation>在视图中显示整张计算图，即使文字因此变小（也可以双击计算图）。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+8"/>
         <source>How large the graph is drawn: 100 % is the size of this text.</source>
         <translation>计算图的绘制大小：100 % 即与这段文字一样大。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>Zoom {0} %</source>
         <translation>缩放 {0} %</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location filename="../playground/gui/autograd_scalar_panel.py" line="+53"/>
         <source>1. Gradients of a scalar: out.backward()</source>
         <translation>1. 标量的梯度：out.backward()</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+10"/>
         <source>Type numbers into x and press Backward. autograd records every operation on x and, going backward from out, computes d out/dx for each element of x.</source>
         <translation>在 x 中输入数字，然后按“反向传播”。自动求导记录对 x 的每一步运算，再从 out 反向回溯，为 x 的每个元素算出 d out/dx。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>x: the leaf tensor (float64, requires_grad=True). Double-click a cell and type any number; every value below is recomputed at once.</source>
         <translation>x：叶子张量（float64，requires_grad=True）。双击单元格即可输入任意数字，下面的各个值会立即重新计算。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>y = x + 2, element by element (grad_fn: AddBackward0).</source>
         <translation>y = x + 2，逐元素计算（grad_fn：AddBackward0）。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>z = y * y * 3 = 3 y², element by element (grad_fn: MulBackward0).</source>
         <translation>z = y * y * 3 = 3 y²，逐元素计算（grad_fn：MulBackward0）。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>out = z.mean(): one number, the average of the elements of z. backward() needs a scalar.</source>
         <translation>out = z.mean()：一个数，即 z 所有元素的平均值。backward() 需要一个标量。</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+126"/>
+        <location line="+6"/>
+        <location filename="../playground/gui/autograd_vjp_panel.py" line="+47"/>
         <source>x =</source>
         <translation>x =</translation>
     </message>
     <message>
-        <location line="-125"/>
+        <location line="+1"/>
         <source>y = x + 2</source>
         <translation>y = x + 2</translation>
     </message>
@@ -116,7 +115,7 @@
         <translation>out = z.mean()</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>retain_grad() on y and z</source>
         <translation>对 y 和 z 调用 retain_grad()</translation>
     </message>
@@ -126,38 +125,38 @@
         <translation>y 和 z 不是叶子张量：backward() 在传往 x 的途中用到它们的梯度，随后就将其释放，所以 y.grad 和 z.grad 仍为 None。勾选后，示例会在 out.backward() 之前调用 y.retain_grad() 和 z.retain_grad()，PyTorch 就会保留它们。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>Backward: out.backward()</source>
         <translation>反向传播：out.backward()</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+261"/>
+        <location line="+113"/>
         <source>Run out.backward(): autograd walks the graph from out back to x and stores d out/dx in x.grad.</source>
         <translation>执行 out.backward()：自动求导沿计算图从 out 回溯到 x，并把 d out/dx 存入 x.grad。</translation>
     </message>
     <message>
-        <location line="-256"/>
+        <location line="-105"/>
         <source>Lesson values</source>
         <translation>课程中的值</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Put the lesson&apos;s x = [[1, 2], [3, 4]] back.</source>
         <translation>恢复课程中的 x = [[1, 2], [3, 4]]。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>x.grad as autograd computed it (empty until you press Backward).</source>
         <translation>自动求导算出的 x.grad（按“反向传播”之前为空）。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>The same derivative worked out by hand: d out/dx = 6 (x + 2) / n, here n = 4 elements.</source>
         <translation>手工推导出的同一个导数：d out/dx = 6 (x + 2) / n，这里 n = 4 个元素。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>x.grad (autograd)</source>
         <translation>x.grad（自动求导）</translation>
     </message>
@@ -167,37 +166,37 @@
         <translation>本次执行后，PyTorch 中 y.grad 和 z.grad 的原样内容。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>The chain rule by hand, for comparison with what autograd did automatically.</source>
         <translation>手工运用链式法则，与自动求导自动算出的结果对照。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location filename="../playground/gui/autograd_vjp_panel.py" line="-55"/>
         <source>2. Gradients of a vector: y.backward(v)</source>
         <translation>2. 向量的梯度：y.backward(v)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+14"/>
         <source>backward() without arguments needs a scalar. When y is a vector you pass weights v, and autograd computes the vector-Jacobian product vᵀJ: the gradient of the weighted sum Σ vᵢ yᵢ with respect to x.</source>
         <translation>不带参数的 backward() 需要标量。当 y 是向量时，要传入一组权重 v，自动求导计算向量-雅可比积 vᵀJ，也就是加权和 Σ vᵢ yᵢ 对 x 的梯度。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>x: the leaf tensor (float64, requires_grad=True), numbers separated by commas. The lab keeps this tensor between presses; typing a different x makes a new one.</source>
         <translation>x：叶子张量（float64，requires_grad=True），数字之间用逗号分隔。多次按下按钮时实验室保留这个张量；输入不同的 x 则新建一个张量。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>The loop doubles y while its length ||y|| is below this number. &apos;inf&apos; is allowed: the lab stops the loop after {0} doublings if it would never end.</source>
         <translation>只要 y 的长度 ||y|| 小于这个数，循环就把 y 翻倍。可以填 &apos;inf&apos;：如果循环永远不会结束，实验室会在翻倍 {0} 次后停止它。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>v: one weight per element of y (float32, as in the lesson). backward(v) computes vᵀJ, the gradient of Σ vᵢ yᵢ.</source>
         <translation>v：y 的每个元素对应一个权重（float32，与课程相同）。backward(v) 计算 vᵀJ，即 Σ vᵢ yᵢ 的梯度。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>threshold =</source>
         <translation>阈值 =</translation>
     </message>
@@ -212,7 +211,7 @@
         <translation>while 循环执行 y = y * 2 的次数，以及循环停止时的 y。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>Zero x.grad before backward (x.grad.zero_())</source>
         <translation>反向传播前将 x.grad 清零（x.grad.zero_()）</translation>
     </message>
@@ -222,22 +221,22 @@
         <translation>勾选：每次反向传播前把 x.grad 清零，x.grad 只显示新的梯度。不勾选：新梯度会累加到 x.grad 原有的值上。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>backward() adds to x.grad, it does not replace it: press Backward twice without zeroing and x.grad doubles. That is why a training loop zeroes the gradients (optimizer.zero_grad() or w.grad.zero_()) before every backward.</source>
         <translation>backward() 是往 x.grad 上累加，而不是替换它：不清零连按两次“反向传播”，x.grad 就会翻倍。所以训练循环在每次反向传播之前都要把梯度清零（optimizer.zero_grad() 或 w.grad.zero_()）。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>retain_graph=True</source>
         <translation>retain_graph=True</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>backward(v, retain_graph=True) keeps the values the graph saved during the forward pass, so backward can run through the same graph again. Without it they are freed.</source>
         <translation>backward(v, retain_graph=True) 会保留计算图在前向传播时保存的中间值，这样可以在同一张图上再次反向传播。不加它，这些值就会被释放。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>Backward: y.backward(v)</source>
         <translation>反向传播：y.backward(v)</translation>
     </message>
@@ -247,7 +246,7 @@
         <translation>从保留的 x 重新执行前向循环（构建一张新图），然后执行 y.backward(v)。连按两次可以看到梯度累加。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>Backward again on the same graph</source>
         <translation>在同一张图上再次反向传播</translation>
     </message>
@@ -257,7 +256,7 @@
         <translation>不做新的前向传播，在上一次的计算图上再调用一次 y.backward(v)。除非上一次反向传播使用了 retain_graph=True，否则 PyTorch 会拒绝执行。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>New x tensor</source>
         <translation>新建 x 张量</translation>
     </message>
@@ -267,17 +266,17 @@
         <translation>丢弃保留的 x 及其梯度：下一次反向传播从 x.grad = None 开始。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>What the last backward added to x.grad, and x.grad before and after it.</source>
         <translation>上一次反向传播给 x.grad 加上了什么，以及此前和此后的 x.grad。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>PyTorch&apos;s own error message, word for word.</source>
         <translation>PyTorch 自己的错误信息，原文照录。</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location filename="../playground/gui/autograd_widgets.py" line="+101"/>
         <source>{0} (row {1}, column {2})</source>
         <translation>{0}（第 {1} 行，第 {2} 列）</translation>
     </message>
@@ -287,7 +286,7 @@
         <translation>{0}：&apos;{1}&apos; 不是数字。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>{0}: is empty; type a number.</source>
         <translation>{0}：为空，请输入一个数字。</translation>
     </message>
@@ -297,27 +296,27 @@
         <translation>阈值：nan 不能用作阈值，请输入一个数字或 inf。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>{0}: must be a finite number (not inf or nan).</source>
         <translation>{0}：必须是有限的数（不能是 inf 或 nan）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location filename="../playground/gui/autograd_scalar_panel.py" line="+49"/>
         <source>Fix the cell named in red first.</source>
         <translation>请先修正红字指出的单元格。</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>{0}.grad = </source>
         <translation>{0}.grad：</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>{0} (x + 2) (closed form)</source>
         <translation>{0} (x + 2)（解析式）</translation>
     </message>
@@ -327,12 +326,12 @@
         <translation>手工推导：out = (1/{0}) Σ 3 (xᵢ + 2)²，所以 d out/dxᵢ = 6 (xᵢ + 2) / {0} = {1} (xᵢ + 2)。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>x.grad is None: autograd has recorded the graph but not run backward yet.</source>
         <translation>x.grad 为 None：自动求导已记录计算图，但还没有执行反向传播。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>autograd and the closed form agree: largest difference {0}.</source>
         <translation>自动求导与解析式一致：最大差值 {0}。</translation>
     </message>
@@ -342,24 +341,24 @@
         <translation>有些值超出了 float64 的范围，变成了 inf：请换用小一些的数。</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location filename="../playground/gui/autograd_vjp_panel.py" line="+50"/>
         <source>The loop doubled y {0} times after y = x * 2, so y = 2^{1} · x = {2} · x
 y = {3}   (||y|| = {4})</source>
         <translation>在 y = x * 2 之后，循环把 y 翻倍了 {0} 次，所以 y = 2^{1} · x = {2} · x
 y = {3}   (||y|| = {4})</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Stopped after {0} doublings: ||y|| never reached the threshold (with x = 0 it never would). The lesson&apos;s loop would run forever here.</source>
         <translation>翻倍 {0} 次后停止：||y|| 始终没有达到阈值（x = 0 时永远达不到）。课程中的循环在这里会永远运行下去。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>||y|| overflowed float64 (the sum of squares passed 1.8e308), PyTorch computed it as inf and the loop stopped.</source>
         <translation>||y|| 超出了 float64 的范围（平方和超过 1.8e308），PyTorch 算得 inf，循环随之停止。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Some elements of y overflowed to inf.</source>
         <translation>y 的部分元素溢出为 inf。</translation>
     </message>
@@ -369,47 +368,47 @@ y = {3}   (||y|| = {4})</translation>
         <translation>x.grad 之前：{0}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>this backward added vᵀJ = {0} · v = {1}</source>
         <translation>本次反向传播加上 vᵀJ = {0} · v = {1}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>x.grad now:    {0}</source>
         <translation>x.grad 现在：{0}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>A new x tensor: its x.grad started as None.</source>
         <translation>新的 x 张量：它的 x.grad 初始为 None。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>x.grad was zeroed first, so it holds only this backward&apos;s gradient.</source>
         <translation>x.grad 先被清零了，所以只含本次反向传播的梯度。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>x.grad was not zeroed: this gradient was added to the one already there.</source>
         <translation>x.grad 没有清零：这次的梯度累加到了原有的梯度上。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>The graph&apos;s saved values are now freed (backward {0} on this graph, no retain_graph): another backward on it would fail.</source>
         <translation>计算图保存的中间值现已释放（这是在此图上的第 {0} 次反向传播，未使用 retain_graph）：再在这张图上反向传播会失败。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>retain_graph=True kept the graph (backward {0} on this graph): it can run backward again, and each run adds to x.grad.</source>
         <translation>retain_graph=True 保留了计算图（这是在此图上的第 {0} 次反向传播）：还可以再次反向传播，每次都会累加到 x.grad 上。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>The first backward freed the values the graph saved during the forward pass, so this second backward through the same graph fails and x.grad is unchanged. Tick retain_graph=True before the first backward to keep them: the second backward then works and adds vᵀJ to x.grad once more. A fresh forward pass (the Backward button) builds a new graph instead.</source>
         <translation>第一次反向传播已经释放了计算图在前向传播时保存的中间值，所以在同一张图上的第二次反向传播失败，x.grad 保持不变。在第一次反向传播之前勾选 retain_graph=True 即可保留这些值：第二次反向传播就能成功，并再次把 vᵀJ 累加到 x.grad 上。而重新做一次前向传播（“反向传播”按钮）则会构建一张新图。</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+52"/>
         <source>x.grad: None (a new x tensor; press Backward)</source>
         <translation>x.grad：None（新的 x 张量；请按“反向传播”）</translation>
     </message>
@@ -834,7 +833,7 @@ value =
         <translation>不可用：{0}。</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+65"/>
         <source>The NumPy style has no autograd and no torch.optim: it updates the weights by hand (sgd-manual).</source>
         <translation>NumPy 写法没有自动求导，也没有 torch.optim：它手工更新权重（sgd-manual）。</translation>
     </message>
@@ -1574,9 +1573,9 @@ loss {1:.6g}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+103"/>
+        <location filename="../playground/gui/main_window.py" line="+105"/>
         <source>Controls</source>
-        <extracomment>The status bar&apos;s numbers change at most this often while a run trains: batches come 20 times a second, faster than anyone reads, and each update re-lays out the bar. Every run of the session: the plot and the Runs table show it, saving and exports read it.</extracomment>
+        <extracomment>The status bar&apos;s numbers change at most this often while a run trains: batches come 20 times a second, faster than anyone reads, and each update re-lays out the bar. Every run of the session: the plot and the Runs table show it, saving and exports read it. The configuration the controls showed last (a new lr is told from the others by it).</extracomment>
         <translation>控制面板</translation>
     </message>
     <message>
@@ -1601,7 +1600,7 @@ loss {1:.6g}</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../playground/gui/status_bar.py" line="+32"/>
+        <location filename="../playground/gui/status_bar.py" line="+31"/>
         <source>What the training is doing</source>
         <translation>训练当前的状态</translation>
     </message>
@@ -1642,12 +1641,12 @@ loss {1:.6g}</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+378"/>
+        <location line="+376"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location line="-378"/>
+        <location line="-376"/>
         <source>Pause the run, or resume it</source>
         <translation>暂停运行，或继续运行</translation>
     </message>
@@ -1808,7 +1807,7 @@ loss {1:.6g}</source>
         <translation>数据是什么、按什么、试什么</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+30"/>
         <source>Cannot start: {0}</source>
         <translation>无法开始：{0}</translation>
     </message>
@@ -1843,22 +1842,22 @@ loss {1:.6g}</source>
         <translation>已停止。正在进行的那一步会在后台完成：单步无法中途打断，其结果也不会显示。</translation>
     </message>
     <message>
-        <location line="+188"/>
+        <location line="+187"/>
         <source>Experiments (*.bpexp.json *.json)</source>
         <translation>实验 (*.bpexp.json *.json)</translation>
     </message>
     <message>
-        <location line="-185"/>
+        <location line="-184"/>
         <source>The run stopped with an error: {0}</source>
         <translation>运行因错误而停止：{0}</translation>
     </message>
     <message>
-        <location line="-197"/>
+        <location line="-196"/>
         <source>Every run, one row per step</source>
         <translation>所有运行，每步一行</translation>
     </message>
     <message>
-        <location line="+212"/>
+        <location line="+211"/>
         <source>Switch the mistake off and restart</source>
         <translation>关掉错误并重新开始</translation>
     </message>
@@ -1873,7 +1872,7 @@ loss {1:.6g}</source>
         <translation>无法运行：{0}</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+51"/>
         <source>You changed settings that need a new run. Restart with them now?</source>
         <translation>你修改的设置需要重新运行才能生效。现在就用新设置重新开始吗？</translation>
     </message>
@@ -1893,7 +1892,7 @@ loss {1:.6g}</source>
         <translation>新设置将在下次运行时生效。</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+28"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
@@ -2174,7 +2173,7 @@ loss {1:.6g}</source>
         <translation>无法构建模型：{0}</translation>
     </message>
     <message>
-        <location line="+151"/>
+        <location line="+152"/>
         <source>training stopped by an internal error: {0}</source>
         <translation>训练因内部错误而停止：{0}</translation>
     </message>
