@@ -1511,19 +1511,19 @@ Loading PyTorch…</source>
 <context>
     <name>LossPlot</name>
     <message>
-        <location filename="../playground/gui/loss_plot.py" line="+185"/>
+        <location filename="../playground/gui/loss_plot.py" line="+94"/>
         <source>step</source>
-        <extracomment>The most runs drawn at once: the current run and the most recent visible ones. At most this many redraws a second. A live curve reads well at 10; on 2 cores (``playground bench``) redrawing at 30 Hz cost the training thread about 20% of its speed through the GIL, at 5 Hz about 4%. Most of the GUI thread&apos;s time the plot&apos;s redraws (data and paint) may take while a run is live. Painting holds the GIL, which the training thread needs between torch calls: on 2 cores (``playground bench``) every percent of GUI-thread Python time cost about a percent of training speed, so the plot takes 5% (a 6 ms frame: 8 redraws a second; a 2 ms one: 25). Buckets per curve at least (pixels otherwise): a run under 2x this many steps is drawn raw. Where the learning-rate labels sit along their marker line (fractions of the view&apos;s height, from the bottom). A label too close to one already at a level takes the next level down. Least space between two labels at one level, in pixels. A label with no free level shows this; its full text is in the tooltip of label and line. The most lr-change marker lines one run gets. Past this many changes in view, neighbouring changes share a line (its label says how many, its tooltip lists them): each line is several graphics items to lay out and paint, and a run can change its lr thousands of times. The changes a shared marker line&apos;s tooltip lists; the rest are counted. The EMA of the drawn values (log10 or linear), kept as a history of its own. The lr-change marker lines (at most MAX_MARKER_LINES) and the full label of each. The steps of the run&apos;s lr changes as numbers (made again when their count changes). What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range. Finite min and max of the y values drawn (None: nothing finite). (current, smoothed): what the pens were last set for. The runs, or which of them are drawn, changed (emitted after the plot has followed). The runs this plot shows (its own when none is given: a plot used on its own).</extracomment>
+        <extracomment>The most runs drawn at once: the current run and the most recent visible ones. At most this many redraws a second. A live curve reads well at 10; on 2 cores (``playground bench``) redrawing at 30 Hz cost the training thread about 20% of its speed through the GIL, at 5 Hz about 4%. Most of the GUI thread&apos;s time the plot&apos;s redraws (data and paint) may take while a run is live. Painting holds the GIL, which the training thread needs between torch calls: on 2 cores (``playground bench``) every percent of GUI-thread Python time cost about a percent of training speed, so the plot takes 5% (a 6 ms frame: 8 redraws a second; a 2 ms one: 25). The runs, or which of them are drawn, changed (emitted after the plot has followed). The runs this plot shows (its own when none is given: a plot used on its own).</extracomment>
         <translation>步数</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+315"/>
+        <location line="+241"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location line="-280"/>
+        <location line="-206"/>
         <source>No run yet. Press F5 (Start) and the loss appears here, step by step.</source>
         <translation>还没有运行。按 F5（开始）后，损失会逐步显示在这里。</translation>
     </message>
@@ -1538,7 +1538,7 @@ Loading PyTorch…</source>
         <translation>损失曲线图</translation>
     </message>
     <message>
-        <location line="+183"/>
+        <location filename="../playground/gui/plot_markers.py" line="+79"/>
         <source>{0} learning-rate changes, steps {1} to {2}:</source>
         <translation>第 {1} 到 {2} 步之间有 {0} 次学习率改动：</translation>
     </message>
@@ -1553,17 +1553,17 @@ Loading PyTorch…</source>
         <translation>{0} 次 lr 改动</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location filename="../playground/gui/loss_plot.py" line="+196"/>
         <source>loss (log scale)</source>
         <translation>损失（对数坐标）</translation>
     </message>
     <message>
-        <location line="-194"/>
+        <location line="-120"/>
         <source>{0} (smoothed, EMA α={1:g})</source>
         <translation>{0}（平滑，EMA α={1:g}）</translation>
     </message>
     <message>
-        <location line="+374"/>
+        <location line="+245"/>
         <source>step {0}
 loss {1:.6g}</source>
         <translation>第 {0} 步

@@ -2,7 +2,7 @@
 
 It draws at most :data:`MAX_RUNS` of them: the current run and the most recent
 visible ones (the Runs table lists them all).  What it keeps of a run is only what
-it draws (:class:`RunDrawing`: curves, pens, marker lines, what was drawn last),
+it draws (:class:`~.plot_drawing.RunDrawing`: curves, pens, marker lines, what was drawn last),
 made when the run comes into view and dropped when it leaves; the run's facts stay
 in the :class:`~playground.core.runs.Run`, and the plot follows their changes
 through the Runs' events.
@@ -23,39 +23,44 @@ clipping to the PlotItem's (off by default); set on the curve alone, they were
 silently lost, and every paint drew every point.
 
 While the plot follows the run, the view is fitted to the data in coarse steps
-(x to the next 1-2-5 number of steps, y to whole half-decades on a log axis)
-rather than by pyqtgraph's auto-range at every redraw: re-laying out the axes
-was two thirds of a paint, and a view that moves only when the data leave it
-needs that only a few times per run.  A zoom or pan by hand stops following;
-"View all" (the "A" button) or a new run starts it again.
+(:func:`~.plot_axis.follow_view`), so it moves only when the data leave it.  A zoom or
+pan by hand stops following; "View all" (the "A" button) or a new run starts it again.
 
-Every label tells the truth about the data: the loss axis never scales its
-numbers by a hidden multiplier (:class:`LossAxis`), a non-finite loss never
-moves the view, a run read from a file is drawn at the steps it was saved with,
-in the colour it had, and learning-rate labels that would overlap are staggered
-or shortened (the full text in their tooltip).  A run with thousands of lr
-changes gets at most :data:`MAX_MARKER_LINES` marker lines, placed and labelled
-once per change of the view: past that many in view, neighbouring changes share
-a line whose tooltip lists them.
+Every label tells the truth about the data: the loss axis never scales its numbers by
+a hidden multiplier (:mod:`.plot_axis`), a non-finite loss never moves the view, a run
+read from a file is drawn at the steps it was saved with, in the colour it had, and
+learning-rate markers that would crowd each other are staggered, shortened or shared
+(:mod:`.plot_markers`), placed and labelled once per change of the view.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.config import TrainConfig
-from ..core.history import LossHistory, ema, log10_f32
+from ..core.history import log10_f32
 from ..core.runs import APPENDED, CHANGED, EXTENDED, INSERTED, SHOWN_RUNS, Run, Runs
 from .pacing import Pacer, TimedPlotWidget
+from .plot_axis import LossAxis, follow_view, log_tick_text
+from .plot_drawing import MIN_BUCKETS, RunDrawing
+from .plot_markers import (
+    MARKER_LABEL_ELIDED,
+    MARKER_LABEL_GAP_PX,
+    MARKER_LABEL_LEVELS,
+    MARKER_TOOLTIP_CHANGES,
+    MAX_MARKER_LINES,
+    change_steps,
+    marker_groups,
+    marker_text,
+    place_marker_lines,
+    stagger_labels,
+)
 
 #: The most runs drawn at once: the current run and the most recent visible ones.
 MAX_RUNS = SHOWN_RUNS
@@ -70,102 +75,6 @@ REDRAW_HZ = 10
 #: a 2 ms one: 25).
 PAINT_BUDGET = 0.05
 MAX_REDRAW_INTERVAL_MS = 250
-#: Buckets per curve at least (pixels otherwise): a run under 2x this many steps is drawn raw.
-MIN_BUCKETS = 1000
-
-
-#: Where the learning-rate labels sit along their marker line (fractions of the view's height,
-#: from the bottom).  A label too close to one already at a level takes the next level down.
-MARKER_LABEL_LEVELS = (0.92, 0.82, 0.72, 0.62)
-#: Least space between two labels at one level, in pixels.
-MARKER_LABEL_GAP_PX = 6.0
-#: A label with no free level shows this; its full text is in the tooltip of label and line.
-MARKER_LABEL_ELIDED = "…"
-#: The most lr-change marker lines one run gets.  Past this many changes in view, neighbouring
-#: changes share a line (its label says how many, its tooltip lists them): each line is several
-#: graphics items to lay out and paint, and a run can change its lr thousands of times.
-MAX_MARKER_LINES = 50
-#: The changes a shared marker line's tooltip lists; the rest are counted.
-MARKER_TOOLTIP_CHANGES = 20
-
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def _nice_ceil(value: float) -> float:
-    """The smallest 1, 2 or 5 times a power of ten that is at least ``value`` (> 0)."""
-    if not value > 0 or not math.isfinite(value):
-        return 1.0
-    power = 10.0 ** math.floor(math.log10(value))
-    for step in (1.0, 2.0, 5.0, 10.0):
-        nice = step * power
-        if nice >= value * (1 - 1e-12):
-            return nice if math.isfinite(nice) else value  # near float64's largest, the value itself
-    return value
-
-
-def log_tick_text(exponent: float) -> str:
-    """The loss at ``10 ** exponent`` as a tick label, written from the exponent alone.
-
-    One significant digit, as pyqtgraph's log ticks have: "0.01", "1", "1000", "2·10⁵",
-    "10⁻¹²".  Raising 10 to the exponent is avoided, so an exponent past 308 gives its
-    label, not an overflow.
-    """
-    if not math.isfinite(exponent):
-        return ""
-    power = math.floor(exponent + 1e-9)  # a tick at 3 computed as 2.9999999 is 10^3
-    mantissa = round(10.0 ** (exponent - power))  # 1..10
-    if mantissa >= 10:
-        mantissa, power = 1, power + 1
-    mantissa = max(mantissa, 1)
-    if -3 <= power <= 3:
-        return f"{mantissa * 10.0 ** power:.{max(0, -power)}f}"
-    ten = "10" + str(power).translate(_SUPERSCRIPT)
-    return ten if mantissa == 1 else f"{mantissa}·{ten}"
-
-
-class LossAxis(pg.AxisItem):
-    """An axis whose tick labels are the loss itself, on a log axis too, never scaled.
-
-    pyqtgraph's automatic SI prefix divides an axis's numbers by a power of 1000 when
-    they are large and says so in the label; on a log axis it did that to the exponents
-    (a range up to 1e35 read "loss (log scale) (x1e+27)" with the tick at 1 labelled
-    10⁻²⁷), and it raised 10 to the view's range, which overflows past 1e308.  Here the
-    scale is always 1, and log ticks are labelled by :func:`log_tick_text`.
-    """
-
-    def updateAutoSIPrefix(self) -> None:  # noqa: N802 (pyqtgraph's name)
-        self.autoSIPrefixScale = 1.0
-        self.labelUnitPrefix = ""
-        self._updateLabel()
-
-    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
-        return [log_tick_text(float(v)) for v in values]
-
-
-@dataclass(eq=False)
-class RunDrawing:
-    """What the plot draws of one run, made when it comes into view and dropped when it leaves.
-
-    Only the drawing's own state: the run's facts (losses, lr changes, name, colour) are
-    read from its :class:`~playground.core.runs.Run` whenever they are drawn.
-    """
-
-    curve: pg.PlotDataItem
-    smooth_curve: pg.PlotDataItem | None = None
-    #: The EMA of the drawn values (log10 or linear), kept as a history of its own.
-    smooth_history: LossHistory | None = None
-    #: The lr-change marker lines (at most MAX_MARKER_LINES) and the full label of each.
-    markers: list[pg.InfiniteLine] = field(default_factory=list)
-    marker_texts: list[str] = field(default_factory=list)
-    #: The steps of the run's lr changes as numbers (made again when their count changes).
-    lr_steps: np.ndarray | None = None
-    drawn: int = -1  # history length at the last redraw
-    #: What was drawn: (steps, first step, end step, visible span, pixels); see _wanted_range.
-    cover: tuple[int, int, int, float, int] | None = None
-    #: Finite min and max of the y values drawn (None: nothing finite).
-    y_bounds: tuple[float, float] | None = None
-    #: (current, smoothed): what the pens were last set for.
-    pens: tuple[bool, bool] | None = None
 
 
 class LossPlot(QWidget):
@@ -385,71 +294,14 @@ class LossPlot(QWidget):
         self.runs.rename(run, name)
 
     # -- lr markers ----------------------------------------------------------------
-    @staticmethod
-    def marker_text(lr: float) -> str:
-        """The full label of an lr-change marker."""
-        return f"lr → {lr:g}"
-
-    def _marker_groups(self, run: Run, drawing: RunDrawing, x0: float, x1: float) -> list[tuple[float, str, str]]:
-        """(step, label, tooltip) of each marker line ``run`` gets in the view from ``x0`` to ``x1``.
-
-        Up to :data:`MAX_MARKER_LINES` changes, one line each, in view or not.  More:
-        the changes in view, and past that many, neighbouring changes share a line at the
-        first one's step, its tooltip listing them.
-        """
-        changes = run.lr_changes
-        if len(changes) <= MAX_MARKER_LINES:
-            return [(float(step), text, text) for step, lr in changes for text in (self.marker_text(lr),)]
-        if drawing.lr_steps is None or len(drawing.lr_steps) != len(changes):
-            drawing.lr_steps = np.fromiter((step for step, _ in changes), dtype=np.float64, count=len(changes))
-        steps = drawing.lr_steps
-        inside = np.flatnonzero((steps >= x0) & (steps <= x1))
-        out = []
-        for group in np.array_split(inside, min(len(inside), MAX_MARKER_LINES)):
-            if len(group) == 1:
-                step, lr = changes[int(group[0])]
-                out.append((float(step), self.marker_text(lr), self.marker_text(lr)))
-                continue
-            listed = [changes[int(i)] for i in group[:MARKER_TOOLTIP_CHANGES]]
-            lines = [self.tr("{0} learning-rate changes, steps {1} to {2}:").format(
-                len(group), int(steps[group].min()), int(steps[group].max()))]
-            lines += [f"{step}: {self.marker_text(lr)}" for step, lr in listed]
-            if len(group) > len(listed):
-                lines.append(self.tr("… and {0} more").format(len(group) - len(listed)))
-            out.append((float(steps[group].min()), self.tr("{0} lr changes").format(len(group)), "\n".join(lines)))
-        return out
-
-    def _place_markers(self, run: Run, drawing: RunDrawing, x0: float, x1: float) -> None:
-        """Put ``run``'s marker lines where its lr changes are, reusing the lines it has."""
-        groups = self._marker_groups(run, drawing, x0, x1)
-        for i, (step, _, tip) in enumerate(groups):
-            if i < len(drawing.markers):
-                line = drawing.markers[i]
-                if line.value() != step:
-                    line.setValue(step)
-            else:
-                line = pg.InfiniteLine(pos=step, angle=90, movable=False,
-                                       pen=pg.mkPen(run.colour, width=1, style=pg.QtCore.Qt.PenStyle.DotLine),
-                                       label="", labelOpts={"position": MARKER_LABEL_LEVELS[0], "color": run.colour})
-                self.plot_item.addItem(line, ignoreBounds=True)
-                drawing.markers.append(line)
-            if line.toolTip() != tip:
-                line.setToolTip(tip)
-                line.label.setToolTip(tip)
-        for line in drawing.markers[len(groups):]:
-            self.plot_item.removeItem(line)
-        del drawing.markers[len(groups):]
-        drawing.marker_texts = [text for _, text, _ in groups]
+    marker_text = staticmethod(marker_text)  # the full label of an lr-change marker
 
     def _layout_markers(self) -> None:
-        """Place the marker lines for the view, then give each label a level where it overlaps no other,
-        or shorten it when none is free.
+        """Place every run's marker lines for the view, then give each label a level where it
+        overlaps no other, or shorten it when none is free (see :mod:`.plot_markers`).
 
         Done once per change of the view or of the lr changes, at a redraw, never once per
-        change added.  Labels are centred on their line.  Going left to right, a label takes
-        the highest level whose last label ends (with a gap) before this one starts, at the
-        view's current scale; with every level taken it shows :data:`MARKER_LABEL_ELIDED`, at
-        the level that frees first, and keeps its full text in its tooltip.
+        change added.
         """
         self._markers_dirty = False
         vb = self.plot_item.getViewBox()
@@ -457,30 +309,13 @@ class LossPlot(QWidget):
         px_per_step = max(vb.width(), 1.0) / max(x1 - x0, 1e-300)
         placed: list[tuple[float, pg.InfiniteLine, str]] = []
         for run, drawing in self._drawings.items():
-            self._place_markers(run, drawing, x0, x1)
+            drawing.lr_steps = change_steps(run.lr_changes, drawing.lr_steps)
+            groups = marker_groups(run.lr_changes, drawing.lr_steps, x0, x1)
+            place_marker_lines(self.plot_item, drawing.markers, groups, run.colour)
+            drawing.marker_texts = [text for _, text, _ in groups]
             placed += [(float(line.value()), line, text)
                        for line, text in zip(drawing.markers, drawing.marker_texts, strict=True)]
-        if not placed:
-            return
-        placed.sort(key=lambda item: item[0])
-        metrics = QFontMetricsF(placed[0][1].label.textItem.font())
-        ends = [-math.inf] * len(MARKER_LABEL_LEVELS)  # right edge (px) of the last label at each level
-        for x, line, full in placed:
-            label = line.label
-            centre = (x - x0) * px_per_step
-            half = metrics.horizontalAdvance(full) / 2 + MARKER_LABEL_GAP_PX / 2
-            free = [i for i, end in enumerate(ends) if end <= centre - half]
-            if free:
-                level, text = free[0], full
-            else:
-                level = min(range(len(ends)), key=ends.__getitem__)
-                text = MARKER_LABEL_ELIDED
-                half = metrics.horizontalAdvance(text) / 2 + MARKER_LABEL_GAP_PX / 2
-            ends[level] = max(ends[level], centre + half)
-            if label.format != text:
-                label.setFormat(text)
-            if label.orthoPos != MARKER_LABEL_LEVELS[level]:
-                label.setPosition(MARKER_LABEL_LEVELS[level])
+        stagger_labels(placed, x0, px_per_step)
 
     # -- display options ---------------------------------------------------------
     def set_log_y(self, on: bool) -> None:
@@ -525,49 +360,6 @@ class LossPlot(QWidget):
             drawing.smooth_curve = None
         drawing.pens = None
 
-    def display_values(self, run: Run) -> tuple[np.ndarray, np.ndarray]:
-        """(x, y) as drawn: y is log10(loss) on a log axis, the loss itself otherwise."""
-        h = run.history
-        return h.steps, (h.log10_losses if self.log_y else h.losses)
-
-    def _wanted_range(self, run: Run, drawing: RunDrawing, n: int) -> tuple[int, int, int, float, int] | None:
-        """What to draw of ``run`` now, or None when what is drawn still serves the view.
-
-        Following the data (x auto-range): all ``n`` steps, one bucket per
-        pixel.  Zoomed or panned: the steps in view plus one view width either
-        side (three buckets per pixel), drawn again only when the view leaves
-        that cover or zooms by more than 1.5x.  The range is in step numbers
-        (a run read from a file may start after step 0).
-        """
-        vb = self.plot_item.getViewBox()
-        px = max(MIN_BUCKETS, int(vb.width()))
-        first, end = run.history.first_step, run.history.end_step  # in steps, as the view's x
-        if self.follow or n == 0:
-            want = (n, first, end, float(n), px)
-            return None if drawing.cover == want and drawing.drawn == n else want
-        (x0, x1), _ = vb.viewRange()
-        span = max(x1 - x0, 1.0)
-        c = drawing.cover
-        if (c is not None and drawing.drawn == n and c[0] == n and c[4] == px
-                and c[1] <= max(x0, first) and min(x1, end) <= c[2] and c[3] / 1.5 <= span <= c[3] * 1.5):
-            return None
-        return (n, max(first, int(x0 - span)), min(end, int(x1 + span) + 1), span, 3 * px)
-
-    def _update_smoothing(self, run: Run, drawing: RunDrawing) -> LossHistory:
-        """Extend the run's EMA (of the values as drawn) to the end of its history."""
-        h = run.history
-        sm = drawing.smooth_history
-        if sm is None or len(sm) > len(h):
-            sm = drawing.smooth_history = LossHistory()
-        done = len(sm)
-        if done < len(h):
-            new = h.losses[done:]
-            if self.log_y:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    new = np.log10(new)
-            sm.append(np.arange(done, len(h)), ema(new, self.smoothing, sm.last))
-        return sm
-
     @Slot()
     def redraw(self) -> None:
         """Push new data to the curves (called by the timer; cheap when nothing changed)."""
@@ -583,7 +375,7 @@ class LossPlot(QWidget):
         new_data = False
         for run, drawing in self._drawings.items():
             n = len(run.history)
-            want = self._wanted_range(run, drawing, n)
+            want = drawing.wanted_range(run.history, self.follow, self.plot_item.getViewBox())
             if want is None:
                 continue
             new_data = new_data or n != drawing.drawn
@@ -595,7 +387,8 @@ class LossPlot(QWidget):
             finite = y[np.isfinite(y)]  # an inf or NaN loss must not stretch the view
             drawing.y_bounds = (float(finite.min()), float(finite.max())) if len(finite) else None
             if drawing.smooth_curve is not None:
-                sx, sy = self._update_smoothing(run, drawing).decimated(start, stop, buckets)
+                smoothed = drawing.extend_smoothing(run.history, self.smoothing, self.log_y)
+                sx, sy = smoothed.decimated(start, stop, buckets)
                 drawing.smooth_curve.setData(run.history.step_numbers(sx), sy)
             drawing.drawn = n
             drawing.cover = want
@@ -615,24 +408,11 @@ class LossPlot(QWidget):
             return
         last = max(r.history.end_step for r, _ in shown) - 1
         total = max(r.config.steps for r, _ in shown) - 1
-        nice = _nice_ceil(max(last, 1) * 1.02)
-        x_max = float(min(nice, total) if total > last else nice)  # a run ends at its last step
         bounds = [d.y_bounds for _, d in shown if d.y_bounds is not None]
-        if bounds:
-            lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
-            if self.log_y:  # whole half-decades
-                lo, hi = math.floor(lo * 2) / 2, math.ceil(hi * 2) / 2
-                hi = hi if hi > lo else lo + 0.5
-            else:
-                lo = 0.0 if lo >= 0 else -_nice_ceil(-lo)
-                hi = _nice_ceil(hi) if hi > 0 else 1.0
-        elif self._follow_view is not None:
-            _, lo, hi = self._follow_view
-        else:
-            lo, hi = (-1.0, 1.0) if self.log_y else (0.0, 1.0)
-        view = (x_max, lo, hi)
+        view = follow_view(last, total, bounds, self.log_y, self._follow_view)
         if view != self._follow_view:
             self._follow_view = view
+            x_max, lo, hi = view
             self.plot_item.getViewBox().setRange(xRange=(0.0, x_max), yRange=(lo, hi), padding=0.02)
 
     @Slot(object)
@@ -684,3 +464,21 @@ class LossPlot(QWidget):
         for item in (self._vline, self._hline, self._readout):
             item.show()
         return self.readout_text
+
+
+__all__ = [
+    "MARKER_LABEL_ELIDED",
+    "MARKER_LABEL_GAP_PX",
+    "MARKER_LABEL_LEVELS",
+    "MARKER_TOOLTIP_CHANGES",
+    "MAX_MARKER_LINES",
+    "MAX_REDRAW_INTERVAL_MS",
+    "MAX_RUNS",
+    "MIN_BUCKETS",
+    "PAINT_BUDGET",
+    "REDRAW_HZ",
+    "LossAxis",
+    "LossPlot",
+    "RunDrawing",
+    "log_tick_text",
+]
