@@ -217,3 +217,12 @@ def test_before_any_run_the_plot_says_what_will_appear_instead_of_bare_axes(qtbo
     assert plot.stack.currentWidget() is plot.plot_widget
     plot.remove_run(run)
     assert plot.stack.currentWidget() is plot.placeholder
+
+
+def test_zooming_between_the_changes_of_a_run_with_many_lr_changes_draws_no_marker_and_does_not_fail(qtbot):
+    from playground.gui.plot_markers import MAX_MARKER_LINES, change_steps, marker_groups
+
+    changes = [(13 * k + 5, 1e-6 * (k + 1)) for k in range(MAX_MARKER_LINES * 4)]
+    steps = change_steps(changes, None)
+    assert marker_groups(changes, steps, 1000.0, 1004.0) == []  # 993 and 1006 are outside
+    assert len(marker_groups(changes, steps, 0.0, 10_000.0)) == MAX_MARKER_LINES

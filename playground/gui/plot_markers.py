@@ -69,6 +69,8 @@ def marker_groups(changes: Sequence[tuple[int, float]], steps: np.ndarray | None
         return [(float(step), text, text) for step, lr in changes for text in (marker_text(lr),)]
     assert steps is not None and len(steps) == len(changes)
     inside = np.flatnonzero((steps >= x0) & (steps <= x1))
+    if len(inside) == 0:  # zoomed in between changes: no line to draw
+        return []
     out = []
     for group in np.array_split(inside, min(len(inside), MAX_MARKER_LINES)):
         if len(group) == 1:
