@@ -1538,7 +1538,7 @@ Loading PyTorch…</source>
         <translation>损失曲线图</translation>
     </message>
     <message>
-        <location filename="../playground/gui/plot_markers.py" line="+79"/>
+        <location filename="../playground/gui/plot_markers.py" line="+81"/>
         <source>{0} learning-rate changes, steps {1} to {2}:</source>
         <translation>第 {1} 到 {2} 步之间有 {0} 次学习率改动：</translation>
     </message>
@@ -1573,7 +1573,7 @@ loss {1:.6g}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+105"/>
+        <location filename="../playground/gui/main_window.py" line="+106"/>
         <source>Controls</source>
         <extracomment>The status bar&apos;s numbers change at most this often while a run trains: batches come 20 times a second, faster than anyone reads, and each update re-lays out the bar. Every run of the session: the plot and the Runs table show it, saving and exports read it. The configuration the controls showed last (a new lr is told from the others by it).</extracomment>
         <translation>控制面板</translation>
@@ -1641,12 +1641,12 @@ loss {1:.6g}</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+376"/>
+        <location line="+371"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location line="-376"/>
+        <location line="-371"/>
         <source>Pause the run, or resume it</source>
         <translation>暂停运行，或继续运行</translation>
     </message>
@@ -1812,12 +1812,22 @@ loss {1:.6g}</source>
         <translation>无法开始：{0}</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+30"/>
+        <source>These sizes take about {0} s a step on this CPU. Start anyway?</source>
+        <translation>按这些尺寸，在这台 CPU 上每步约需 {0} 秒。仍然开始吗？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>These sizes take about {0} s a step on this GPU. Start anyway?</source>
+        <translation>按这些尺寸，在这块 GPU 上每步约需 {0} 秒。仍然开始吗？</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>These sizes take about {0} s a step on this CPU ({1} steps: about {2}). Start anyway?</source>
         <translation>按这些尺寸，在这台 CPU 上每步约需 {0} 秒（{1} 步：约 {2}）。仍然开始吗？</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>These sizes take about {0} s a step on this GPU ({1} steps: about {2}). Start anyway?</source>
         <translation>按这些尺寸，在这块 GPU 上每步约需 {0} 秒（{1} 步：约 {2}）。仍然开始吗？</translation>
     </message>
@@ -1852,12 +1862,12 @@ loss {1:.6g}</source>
         <translation>运行因错误而停止：{0}</translation>
     </message>
     <message>
-        <location line="-196"/>
+        <location line="-191"/>
         <source>Every run, one row per step</source>
         <translation>所有运行，每步一行</translation>
     </message>
     <message>
-        <location line="+211"/>
+        <location line="+206"/>
         <source>Switch the mistake off and restart</source>
         <translation>关掉错误并重新开始</translation>
     </message>

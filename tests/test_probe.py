@@ -148,3 +148,21 @@ def test_fast_sizes_start_at_once(window, monkeypatch):
     window.start_or_resume()
     assert window.controller.state == RUNNING and not window.banner.isVisible()
     window.stop()
+
+
+def test_a_run_until_paused_is_warned_about_without_a_made_up_total(window):
+    window.controls.until_paused.setChecked(True)
+    window.start_or_resume()
+    assert window.controller.state == IDLE
+    assert window.banner.label.text() == "These sizes take about 26 s a step on this CPU. Start anyway?"
+
+
+def test_a_probe_that_fails_never_keeps_a_run_from_starting(window, monkeypatch):
+    def broken(cfg):
+        raise RuntimeError("no timer here")
+
+    monkeypatch.setattr(probe, "step_seconds_estimate", broken)
+    assert probe.slow_step_seconds(TrainConfig(**SMALL)) is None
+    window.start_or_resume()
+    assert window.controller.state == RUNNING
+    window.stop()

@@ -28,6 +28,7 @@ the count leaves out and the warning never needs.
 
 from __future__ import annotations
 
+import logging
 import math
 import mmap
 import time
@@ -36,7 +37,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .config import TrainConfig, check_device
+from .config import ConfigError, TrainConfig, check_device
+
+log = logging.getLogger(__name__)
 
 #: Seconds a step above which the window asks before it starts a run.
 SLOW_STEP_S = 1.0
@@ -330,3 +333,20 @@ def duration_text(seconds: float) -> str:
         return f"{seconds / 60:.0f} min"
     hours = seconds / 3600
     return f"{hours:.1f} h" if hours < 10 else f"{hours:,.0f} h"
+
+
+def slow_step_seconds(cfg: TrainConfig) -> float | None:
+    """The estimated seconds a step of ``cfg`` when over :data:`SLOW_STEP_S`, else None.
+
+    None too when the estimate cannot be had (a device this machine lacks: the run's
+    start says so; any other failure is logged): a probe must never keep a run from
+    starting.
+    """
+    try:
+        seconds = step_seconds_estimate(cfg)
+    except ConfigError:
+        return None
+    except Exception:  # noqa: BLE001 - see above
+        log.exception("could not estimate the step time")
+        return None
+    return seconds if seconds > SLOW_STEP_S else None

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.config import ConfigError, TrainConfig, available_devices, missing_gpu_reason
+from ..core.config import MAX_STEPS, ConfigError, TrainConfig, available_devices, missing_gpu_reason
 from ..core.diagnosis import Diagnosis
 from ..core.loop import Batch
 from ..core.persistence import (
@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.last_gradient_check = None
         self._last_batch: Batch | None = None
         self._single_step = False
+        self._slow_config_accepted: TrainConfig | None = None  # started anyway: not asked again
         #: The configuration the controls showed last (a new lr is told from the others by it).
         self._shown_config = self.controls.last_valid_config()
         self._status_shown = -STATUS_INTERVAL_S  # time.monotonic() of the last status update
@@ -296,19 +297,10 @@ class MainWindow(QMainWindow):
         starts the run only if asked to.  A configuration started anyway is not asked about
         again.
         """
-        from ..core.probe import SLOW_STEP_S, duration_text, seconds_text, step_seconds_estimate
+        from ..core.probe import duration_text, seconds_text, slow_step_seconds
 
-        # Set by "Start anyway"; read with a default so that no other method has to know it.
-        if cfg == getattr(self, "_slow_config_accepted", None):
-            return False
-        try:
-            seconds = step_seconds_estimate(cfg)
-        except ConfigError:
-            return False  # a device this machine lacks: the controller says so when it starts
-        except Exception:  # noqa: BLE001 - a probe that fails must not keep a run from starting
-            log.exception("could not estimate the step time")
-            return False
-        if seconds <= SLOW_STEP_S:
+        seconds = None if cfg == self._slow_config_accepted else slow_step_seconds(cfg)
+        if seconds is None:
             return False
 
         def start_anyway() -> None:
@@ -317,13 +309,17 @@ class MainWindow(QMainWindow):
             if self.start_new(paused) and paused:
                 self.step_once()
 
-        if cfg.resolved_device() == "cpu":
-            text = self.tr("These sizes take about {0} s a step on this CPU ({1} steps: about {2}). "
-                           "Start anyway?")
+        on_cpu = cfg.resolved_device() == "cpu"
+        if cfg.steps >= MAX_STEPS:  # until paused: no total to tell
+            text = (self.tr("These sizes take about {0} s a step on this CPU. Start anyway?") if on_cpu
+                    else self.tr("These sizes take about {0} s a step on this GPU. Start anyway?"))
+            text = text.format(seconds_text(seconds))
         else:
-            text = self.tr("These sizes take about {0} s a step on this GPU ({1} steps: about {2}). "
-                           "Start anyway?")
-        text = text.format(seconds_text(seconds), f"{cfg.steps:,}", duration_text(seconds * cfg.steps))
+            text = (self.tr("These sizes take about {0} s a step on this CPU ({1} steps: about {2}). "
+                            "Start anyway?") if on_cpu
+                    else self.tr("These sizes take about {0} s a step on this GPU ({1} steps: about {2}). "
+                                 "Start anyway?"))
+            text = text.format(seconds_text(seconds), f"{cfg.steps:,}", duration_text(seconds * cfg.steps))
         self.banner.show_message(text, "warning",
                                  [(self.tr("Start anyway"), start_anyway), (self.tr("Cancel"), self.banner.hide)])
         return True
