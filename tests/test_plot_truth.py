@@ -160,7 +160,7 @@ def test_close_lr_markers_get_different_label_levels_or_short_labels(plot):
 
 
 def test_reopened_run_keeps_its_steps_colour_and_outcome(plot, qtbot):
-    panel = RunHistoryPanel(plot)
+    panel = RunHistoryPanel(plot.runs, plot)
     qtbot.addWidget(panel)
     cfg = TrainConfig(steps=300, lr=1e-6)
     recorded = RecordedRun("", cfg, np.arange(100, 200), np.logspace(2, 40, 100), ((150, 1e-5),), "too hot",
@@ -201,7 +201,7 @@ def test_history_with_step_numbers_maps_indices_to_steps():
 
 
 def test_a_run_from_an_old_file_says_its_end_is_not_known(plot, qtbot):
-    panel = RunHistoryPanel(plot)
+    panel = RunHistoryPanel(plot.runs, plot)
     qtbot.addWidget(panel)
     plot.add_recorded_run(TrainConfig(), np.ones(3), "old")
     assert cell(panel, 0, 8) == "recorded" and "not saved" in cell(panel, 0, 8, Qt.ItemDataRole.ToolTipRole)

@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.training_tab, self.tr("Training"))
-        self.run_history = RunHistoryPanel(self.plot, self)
+        self.run_history = RunHistoryPanel(self.runs, self.plot, self)
         self.tabs.addTab(self.run_history, self.tr("Runs"))
         self.lab = AutogradLab(self)
         self.tabs.addTab(self.lab, self.tr("Autograd lab"))

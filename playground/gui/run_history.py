@@ -231,13 +231,16 @@ class RunsTableModel(QAbstractTableModel):
 
 
 class RunHistoryPanel(QWidget):
-    """A table of every run of a :class:`LossPlot`'s Runs, with a button to delete the selected ones."""
+    """A table of every run in the store, with a button to delete the selected ones.
 
-    def __init__(self, plot: LossPlot, parent: QWidget | None = None) -> None:
+    ``plot`` is asked only which runs it draws (a ticked run it leaves out is marked).
+    """
+
+    def __init__(self, runs: Runs, plot: LossPlot, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot = plot
-        self.runs = plot.runs
-        self.model = RunsTableModel(plot.runs, plot, self)
+        self.runs = runs
+        self.model = RunsTableModel(runs, plot, self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         # The name of the tab it fills, as the window writes it.
