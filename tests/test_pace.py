@@ -10,8 +10,7 @@ import pytest
 from playground.core.config import TrainConfig
 from playground.core.loop import Trainer, train
 from playground.gui.controller import FINISHED, RUNNING
-from playground.gui.main_window import MainWindow
-from playground.gui.settings import Settings, load_settings
+from playground.gui.settings import load_settings
 from playground.gui.speed import DEFAULT_SPEED, FULL_SPEED, SPEEDS
 
 SMALL = dict(N=16, D_in=40, H=12, D_out=4)
@@ -66,20 +65,9 @@ def test_full_speed_has_no_pace():
 
 
 @pytest.fixture
-def window(qtbot):
-    made = []
-
-    def make(cfg: TrainConfig | None = None, **settings) -> MainWindow:
-        w = MainWindow(Settings(config=cfg or TrainConfig(), **settings))
-        qtbot.addWidget(w)
-        w.show()
-        qtbot.waitExposed(w)
-        made.append(w)
-        return w
-
-    yield make
-    for w in made:
-        w.controller.shutdown(3000)
+def window(make_window):
+    """The shared window factory (tests/conftest.py) under this file's name for it."""
+    return make_window
 
 
 @pytest.mark.paced
