@@ -41,8 +41,6 @@ LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place op
 LESSON_SUM_COUNT = 64 * 10
 #: The lesson's learning rate for plain gradient steps on the summed loss.
 LESSON_SGD_LR = 1e-6
-#: Optimizers whose step grows with the gradient (Adam and its kin normalise it away).
-PLAIN_STEP_OPTIMIZERS = PLAIN_STEP
 LARGEST = {"float32": "3.4e38", "float64": "1.8e308"}
 
 
@@ -223,7 +221,7 @@ def diagnose(
             "grad_start": _g(g_start), "grad_late": _g(g_late), "late_step": str(late_step),
             "late_loss": _g(late_loss)})
     count = cfg.N * cfg.D_out
-    if (cfg.loss == "sum" and cfg.optimizer in PLAIN_STEP_OPTIMIZERS and count >= 4 * LESSON_SUM_COUNT
+    if (cfg.loss == "sum" and cfg.optimizer in PLAIN_STEP and count >= 4 * LESSON_SUM_COUNT
             and lr <= 10 * LESSON_SGD_LR):
         times = count / LESSON_SUM_COUNT
         scaled = float(f"{lr / times:.2g}")  # the figure the hint shows is the one offered

@@ -363,28 +363,17 @@ class VjpPanel(QGroupBox):
 
     @Slot()
     def _on_vjp_backward_clicked(self) -> None:
-        try:
-            result = self.vjp_lab.backward(
-                self.vjp_x_edit.text(),
-                self.threshold_edit.text(),
-                self.v_edit.text(),
-                zero_grad=self.zero_grad_check.isChecked(),
-                retain_graph=self.retain_check.isChecked(),
-            )
-        except LabInputError as err:
-            self._show_input_error(err)
-            return
-        self._clear_input_error()
-        self._show_vjp(result)
+        self._backward(lambda **options: self.vjp_lab.backward(
+            self.vjp_x_edit.text(), self.threshold_edit.text(), self.v_edit.text(), **options))
 
     @Slot()
     def _on_vjp_again_clicked(self) -> None:
+        self._backward(lambda **options: self.vjp_lab.backward_again(self.v_edit.text(), **options))
+
+    def _backward(self, call) -> None:
+        """Run a backward pass with the ticked options; show its result, or what was wrong with the input."""
         try:
-            result = self.vjp_lab.backward_again(
-                self.v_edit.text(),
-                zero_grad=self.zero_grad_check.isChecked(),
-                retain_graph=self.retain_check.isChecked(),
-            )
+            result = call(zero_grad=self.zero_grad_check.isChecked(), retain_graph=self.retain_check.isChecked())
         except LabInputError as err:
             self._show_input_error(err)
             return
