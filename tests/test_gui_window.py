@@ -306,3 +306,16 @@ def test_the_window_state_saved_on_close_is_applied_at_the_next_start(make_windo
     qtbot.addWidget(again)
     again.show()
     assert again.toolbar.isHidden()
+
+
+def test_a_style_switch_during_a_run_does_not_push_its_lr_into_the_running_run(make_window, qtbot):
+    w = make_window(TrainConfig(**SMALL, steps=10_000_000))
+    w.start_or_resume()
+    qtbot.waitUntil(lambda: w._last_batch is not None and w._last_batch.step > 5, timeout=10000)
+    w.controls.style.setCurrentIndex(w.controls.style.findData("module"))  # brings lr 1e-4
+    assert w.controls.config().lr == 1e-4 and w.banner.isVisible()  # asks to restart ...
+    step = w.controller.trainer.step
+    qtbot.waitUntil(lambda: w.controller.trainer.step > step + 20, timeout=10000)
+    assert w.controller.trainer.lr == 1e-6  # ... and the running run keeps its own lr
+    assert not w.runs.current.lr_changes
+    w.stop()

@@ -487,8 +487,10 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_config_changed(self, cfg: TrainConfig) -> None:
         previous, self._shown_config = self._shown_config, cfg
-        if cfg.lr != previous.lr:
-            self.controller.set_lr(cfg.lr)  # a running training takes it at its next step
+        if cfg.lr != previous.lr and cfg.replace(lr=previous.lr) == previous:
+            # The lr alone changed: a running training takes it at its next step.  With other
+            # fields (a new style brings its own lr) it belongs to the run they ask for.
+            self.controller.set_lr(cfg.lr)
         self._update_actions()
         if self.controller.state == IDLE:
             self._show_status(None)  # "0 / steps" and the device of the configuration shown
