@@ -23,7 +23,12 @@ HERE = Path(__file__).resolve().parent / "screenshots"
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--language", default="en")
+    parser.add_argument("--size", default="1366x700",
+                        help="window size (default: a 1366 x 768 laptop's screen below its panel)")
+    parser.add_argument("--out", default=str(HERE), help="folder for the PNGs (default: docs/screenshots)")
     args = parser.parse_args()
+    width, height = (int(v) for v in args.size.split("x"))
+    out_dir = Path(args.out)
     os.environ.setdefault("BACKPROP_PLAYGROUND_CONFIG_DIR", tempfile.mkdtemp())
     os.environ["QT_QPA_PLATFORM"] = "xcb"
 
@@ -34,13 +39,13 @@ def main() -> None:
 
     save_settings(Settings(language=args.language))  # a first start: the guide shows
     app, window = create_app(exec_app=False)
-    window.resize(1366, 700)  # the default window on a 1366 x 768 laptop
+    window.resize(width, height)
     window.move(0, 0)
     suffix = "" if args.language == "en" else f"-{args.language}"
     wid = str(int(window.winId()))
 
     def shot(name: str) -> None:
-        subprocess.run(["import", "-window", wid, str(HERE / f"{name}{suffix}.png")], check=True)
+        subprocess.run(["import", "-window", wid, str(out_dir / f"{name}{suffix}.png")], check=True)
 
     def press_f5() -> None:
         subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True)

@@ -74,17 +74,17 @@
         <translation>在 x 中输入数字，然后按“反向传播”。自动求导记录对 x 的每一步运算，再从 out 反向回溯，为 x 的每个元素算出 d out/dx。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>x: the leaf tensor (float64, requires_grad=True). Double-click a cell and type any number; every value below is recomputed at once.</source>
         <translation>x：叶子张量（float64，requires_grad=True）。双击单元格即可输入任意数字，下面的各个值会立即重新计算。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>y = x + 2, element by element (grad_fn: AddBackward0).</source>
         <translation>y = x + 2，逐元素计算（grad_fn：AddBackward0）。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>z = y * y * 3 = 3 y², element by element (grad_fn: MulBackward0).</source>
         <translation>z = y * y * 3 = 3 y²，逐元素计算（grad_fn：MulBackward0）。</translation>
     </message>
@@ -131,12 +131,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+113"/>
+        <location line="+115"/>
         <source>Run out.backward(): autograd walks the graph from out back to x and stores d out/dx in x.grad.</source>
         <translation>执行 out.backward()：自动求导沿计算图从 out 回溯到 x，并把 d out/dx 存入 x.grad。</translation>
     </message>
     <message>
-        <location line="-105"/>
+        <location line="-107"/>
         <source>Lesson values</source>
         <translation>课程中的值</translation>
     </message>
@@ -146,12 +146,12 @@
         <translation>恢复课程中的 x = [[1, 2], [3, 4]]。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>x.grad as autograd computed it (empty until you press Backward).</source>
         <translation>自动求导算出的 x.grad（按“反向传播”之前为空）。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>The same derivative worked out by hand: d out/dx = 6 (x + 2) / n, here n = 4 elements.</source>
         <translation>手工推导出的同一个导数：d out/dx = 6 (x + 2) / n，这里 n = 4 个元素。</translation>
     </message>
@@ -408,7 +408,7 @@ y = {3}   (||y|| = {4})</translation>
         <translation>第一次反向传播已经释放了计算图在前向传播时保存的中间值，所以在同一张图上的第二次反向传播失败，x.grad 保持不变。在第一次反向传播之前勾选 retain_graph=True 即可保留这些值：第二次反向传播就能成功，并再次把 vᵀJ 累加到 x.grad 上。而重新做一次前向传播（“反向传播”按钮）则会构建一张新图。</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+41"/>
         <source>x.grad: None (a new x tensor; press Backward)</source>
         <translation>x.grad：None（新的 x 张量；请按“反向传播”）</translation>
     </message>
@@ -590,7 +590,12 @@ value =
         <translation>D_out：每个输出向量的维数（输出层大小）。课程中为 10。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
+        <source>{0} slider</source>
+        <translation>{0} 滑块</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>NumPy by hand</source>
         <translation>NumPy 手写</translation>
     </message>
@@ -866,9 +871,9 @@ value =
 <context>
     <name>Diagnosis</name>
     <message>
-        <location filename="../playground/core/diagnosis.py" line="+58"/>
+        <location filename="../playground/core/diagnosis.py" line="+56"/>
         <source>Learning rate too high</source>
-        <extracomment>PyTorch&apos;s words when a leaf that requires grad is changed in place outside no_grad. The lesson&apos;s summed loss adds up N x D_out = 64 x 10 numbers. The lesson&apos;s learning rate for plain gradient steps on the summed loss. Optimizers whose step grows with the gradient (Adam and its kin normalise it away).</extracomment>
+        <extracomment>PyTorch&apos;s words when a leaf that requires grad is changed in place outside no_grad. The lesson&apos;s summed loss adds up N x D_out = 64 x 10 numbers. The lesson&apos;s learning rate for plain gradient steps on the summed loss.</extracomment>
         <translation>学习率过高</translation>
     </message>
     <message>
@@ -1041,7 +1046,12 @@ value =
         <translation>发散摘要</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source>Restart</source>
+        <translation>重新开始</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Start the run again from the same seed with a learning rate ten times smaller.</source>
         <translation>用同一个随机种子、缩小十倍的学习率重新开始运行。</translation>
     </message>
@@ -1585,7 +1595,7 @@ loss {1:.6g}</source>
     </message>
     <message>
         <location line="+2"/>
-        <location filename="../playground/gui/run_history.py" line="+244"/>
+        <location filename="../playground/gui/run_history.py" line="+247"/>
         <source>Runs</source>
         <translation>运行记录</translation>
     </message>
@@ -1641,12 +1651,12 @@ loss {1:.6g}</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+371"/>
+        <location line="+373"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location line="-371"/>
+        <location line="-373"/>
         <source>Pause the run, or resume it</source>
         <translation>暂停运行，或继续运行</translation>
     </message>
@@ -1852,12 +1862,12 @@ loss {1:.6g}</source>
         <translation>已停止。正在进行的那一步会在后台完成：单步无法中途打断，其结果也不会显示。</translation>
     </message>
     <message>
-        <location line="+187"/>
+        <location line="+189"/>
         <source>Experiments (*.bpexp.json *.json)</source>
         <translation>实验 (*.bpexp.json *.json)</translation>
     </message>
     <message>
-        <location line="-184"/>
+        <location line="-186"/>
         <source>The run stopped with an error: {0}</source>
         <translation>运行因错误而停止：{0}</translation>
     </message>
@@ -1882,7 +1892,7 @@ loss {1:.6g}</source>
         <translation>无法运行：{0}</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+53"/>
         <source>You changed settings that need a new run. Restart with them now?</source>
         <translation>你修改的设置需要重新运行才能生效。现在就用新设置重新开始吗？</translation>
     </message>
@@ -2048,7 +2058,7 @@ loss {1:.6g}</source>
 <context>
     <name>RunHistoryPanel</name>
     <message>
-        <location filename="../playground/gui/run_history.py" line="-187"/>
+        <location filename="../playground/gui/run_history.py" line="-190"/>
         <source>name</source>
         <extracomment>Rows the table looks at to size its columns to their contents: enough to size them, and a bounded cost with thousands of runs (Qt&apos;s default, 1000, asks each cell of 1000 rows).</extracomment>
         <translation>名称</translation>
@@ -2099,7 +2109,7 @@ loss {1:.6g}</source>
         <translation>已勾选，但未绘制：图中只显示当前运行和最近勾选的 {0} 次运行。取消勾选较新的运行即可绘制这一次。</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+95"/>
         <source>Tick a run to show it on the plot; double-click its name to rename it.</source>
         <translation>勾选某次运行即可在图上显示它；双击名称可重命名。</translation>
     </message>
@@ -2114,7 +2124,7 @@ loss {1:.6g}</source>
         <translation>从图和本列表中移除所选的运行</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-57"/>
         <source>diverged at step {0}</source>
         <translation>在第 {0} 步发散</translation>
     </message>

@@ -163,3 +163,9 @@ def test_one_signal_carries_every_change_the_learning_rate_included(panel, qtbot
     with qtbot.waitSignal(panel.configChanged) as blocker:
         panel.lr.setValue(3e-6)
     assert blocker.args[0].lr == 3e-6
+
+
+def test_every_size_box_and_slider_is_named_for_screen_readers(panel):
+    for name, w in panel.sizes.items():
+        assert w.spin.accessibleName() == name
+        assert w.slider.accessibleName() == f"{name} slider"

@@ -74,6 +74,7 @@ class ScalarPanel(QGroupBox):
 
         grid = QGridLayout()
         self.x_table = MatrixTable(2, 2, editable=True, parent=self)
+        self.x_table.setAccessibleName("x")  # code, the same in every language
         self.x_table.setToolTip(
             QCoreApplication.translate(
                 "AutogradLab",
@@ -87,12 +88,14 @@ class ScalarPanel(QGroupBox):
         self.x_table.itemChanged.connect(self._on_x_item_changed)
 
         self.y_table = MatrixTable(2, 2, parent=self)
+        self.y_table.setAccessibleName("y = x + 2")  # code, the same in every language
         self.y_table.setToolTip(
             QCoreApplication.translate(
                 "AutogradLab", "y = x + 2, element by element (grad_fn: AddBackward0)."
             )
         )
         self.z_table = MatrixTable(2, 2, parent=self)
+        self.z_table.setAccessibleName("z = y * y * 3")  # code, the same in every language
         self.z_table.setToolTip(
             QCoreApplication.translate(
                 "AutogradLab", "z = y * y * 3 = 3 y², element by element (grad_fn: MulBackward0)."
@@ -161,12 +164,14 @@ class ScalarPanel(QGroupBox):
 
         grads = QGridLayout()
         self.grad_table = MatrixTable(2, 2, parent=self)
+        self.grad_table.setAccessibleName("x.grad")  # code, the same in every language
         self.grad_table.setToolTip(
             QCoreApplication.translate(
                 "AutogradLab", "x.grad as autograd computed it (empty until you press Backward)."
             )
         )
         self.closed_table = MatrixTable(2, 2, parent=self)
+        self.closed_table.setAccessibleName("1.5 (x + 2)")  # code, the same in every language
         self.closed_table.setToolTip(
             QCoreApplication.translate(
                 "AutogradLab",

@@ -81,6 +81,10 @@ class ControlPanel(QWidget):
         for name, (lo, hi) in SIZE_RANGES.items():
             w = LogIntSlider(lo, hi, getattr(self._config, name), self)
             w.setToolTip(tips[name])
+            # The row's label names the box and the slider for screen readers (and tests).
+            w.setAccessibleName(name)
+            w.spin.setAccessibleName(name)
+            w.slider.setAccessibleName(self.tr("{0} slider").format(name))
             w.valueChanged.connect(self._on_any_changed)
             self.sizes[name] = w
             form.addRow(name, w)

@@ -81,6 +81,7 @@ class DivergenceBox(QFrame):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         row.addWidget(self.summary, 1)
         self.restart_button = QPushButton()
+        self.restart_button.setAccessibleName(QCoreApplication.translate("GradientInspector", "Restart"))
         self.restart_button.setToolTip(
             QCoreApplication.translate(
                 "GradientInspector",
