@@ -325,6 +325,40 @@ COMMANDS["export-code"] = (
 )
 
 
+# -- sweep (playground/sweep_cli.py) ----------------------------------------------------
+def _sweep_arguments(p: argparse.ArgumentParser) -> None:
+    from .sweep_cli import add_arguments
+
+    add_arguments(p)
+
+
+def run_sweep(args: argparse.Namespace) -> int:
+    from .sweep_cli import run
+
+    return run(args)
+
+
+COMMANDS["sweep"] = (_sweep_arguments, run_sweep,
+                     "train a grid of one or two fields' values (lr, H, ...) headless, side by side")
+
+
+# -- step-through (playground/step_through_cli.py) ------------------------------------------
+def _step_through_arguments(p: argparse.ArgumentParser) -> None:
+    from .step_through_cli import add_arguments
+
+    add_arguments(p)
+
+
+def run_step_through(args: argparse.Namespace) -> int:
+    from .step_through_cli import run
+
+    return run(args)
+
+
+COMMANDS["step-through"] = (_step_through_arguments, run_step_through,
+                            "print one training step stage by stage: the lesson's NumPy pass beside autograd")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backprop-playground",

@@ -73,6 +73,10 @@ class Experiment:
     config: TrainConfig
     runs: tuple[Run, ...] = field(default_factory=tuple)
     app_version: str = __version__
+    #: A sweep and its cells' results (core/sweep.py SavedSweep), under the optional key "sweep".
+    sweep: Any = None
+    #: The current run's time-travel snapshots (core/snapshots.py), under the optional key "snapshots".
+    snapshots: Any = None
 
 
 # -- quoting what a file holds in a message --------------------------------------------
@@ -342,6 +346,14 @@ def experiment_to_dict(exp: Experiment, include_history: bool = True) -> dict[st
             }
             for r in exp.runs
         ]
+    if exp.sweep is not None:
+        from .sweep import sweep_to_dict
+
+        out["sweep"] = sweep_to_dict(exp.sweep)
+    if exp.snapshots is not None:
+        from .snapshots import snapshots_to_dict
+
+        out["snapshots"] = snapshots_to_dict(exp.snapshots)
     return out
 
 
@@ -528,7 +540,16 @@ def experiment_from_dict(data: Any, source: str = "file") -> Experiment:
     app_version = data.get("app_version", "unknown")
     if not isinstance(app_version, str) or len(app_version) > QUOTE_CHARS:
         app_version = "unknown"  # only shown, never trusted: no reason to refuse a file over it
-    return Experiment(cfg, runs, app_version)
+    sweep = snapshots = None
+    if data.get("sweep") is not None:  # optional: files without it still read
+        from .sweep import sweep_from_dict
+
+        sweep = sweep_from_dict(data["sweep"])
+    if data.get("snapshots") is not None:
+        from .snapshots import snapshots_from_dict
+
+        snapshots = snapshots_from_dict(data["snapshots"])
+    return Experiment(cfg, runs, app_version, sweep, snapshots)
 
 
 def load_experiment(path: str | os.PathLike[str]) -> Experiment:
