@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .datasets import DATASET_SPECS, DATASETS, MAX_NOISE, MAX_TEST_FRACTION, n_test_for
 from .specs import ACTIVATION_SPECS, OPTIMIZER_SPECS
 
 STYLES = ("numpy", "tensors", "sequential", "module")
@@ -24,7 +25,9 @@ STYLES = ("numpy", "tensors", "sequential", "module")
 OPTIMIZERS = ("sgd-manual", *OPTIMIZER_SPECS)
 DEVICES = ("auto", "cpu", "cuda", "mps")
 DTYPES = ("float32", "float64")
-LOSSES = ("sum", "mean")
+#: The MSE's reduction (the lesson's sum, or the mean), or cross-entropy for a classification set.
+LOSSES = ("sum", "mean", "cross-entropy")
+TASKS = ("auto", "classification", "regression")
 ACTIVATIONS = ("none", *ACTIVATION_SPECS)
 #: Classic mistakes a teacher can switch on; each changes the run and the code.
 MISTAKES = ("none", "no-zero-grad", "update-outside-no-grad")
@@ -173,30 +176,41 @@ class TrainConfig:
     ``None`` take the chosen style's seed defaults (see :data:`STYLE_DEFAULTS`).
     """
 
-    N: int = 64
+    N: int = None  # type: ignore[assignment]
     D_in: int = 1000
-    H: int = 100
+    H: int = None  # type: ignore[assignment]
     D_out: int = 10
     style: str = "tensors"
     optimizer: str = None  # type: ignore[assignment]
     lr: float = None  # type: ignore[assignment]
-    steps: int = 500
+    steps: int = None  # type: ignore[assignment]
     seed: int = 0
     device: str = "auto"
     dtype: str = "float32"
-    loss: str = "sum"
-    activation: str = "none"
+    loss: str = None  # type: ignore[assignment]
+    activation: str = None  # type: ignore[assignment]
     bias: bool = None  # type: ignore[assignment]
     mistake: str = "none"
     #: torch CPU threads (intra-op); every entry point applies it, the exported script pins it.
     threads: int = DEFAULT_THREADS
+    #: The data (core/datasets.py); N, H, steps, activation, loss, noise, test_fraction,
+    #: optimizer, lr and bias left as None take the set's lesson defaults.
+    dataset: str = "random"
+    noise: float = None  # type: ignore[assignment]
+    test_fraction: float = None  # type: ignore[assignment]
+    #: A CSV file of the student's own (dataset "file"), its target column ("" = the last)
+    #: and the task ("auto": guessed from the target).
+    data_file: str = ""
+    target: str = ""
+    task: str = "auto"
     #: Skip the memory guard (tests only; the GUI and CLI always keep it).
     check_memory: bool = field(default=True, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         style = _check_choice("style", self.style, STYLES)
-        d_opt, d_lr, d_bias = STYLE_DEFAULTS[style]
+        _fill_data_defaults(self)
+        d_opt, d_lr, d_bias = style_defaults(self.dataset, style, self.optimizer)
         for name in SIZE_FIELDS:
             set_(self, name, _check_int(name, getattr(self, name), 1, MAX_SIZE))
         set_(self, "steps", _check_int("steps", self.steps, 1, MAX_STEPS))
@@ -231,6 +245,7 @@ class TrainConfig:
             raise ConfigError("bias", f"must be true or false, got {bias!r}")
         set_(self, "bias", bias)
         set_(self, "threads", _check_int("threads", self.threads, 1, max_threads()))
+        _check_data(self)
         _check_choice("mistake", self.mistake, MISTAKES)
         if self.mistake not in allowed_mistakes(style, optimizer):
             raise ConfigError(
@@ -256,10 +271,25 @@ class TrainConfig:
 
     def with_style(self, style: str) -> TrainConfig:
         """Switch style and take that style's seed optimizer, lr and bias."""
-        d_opt, d_lr, d_bias = STYLE_DEFAULTS[_check_choice("style", style, STYLES)]
+        d_opt, d_lr, d_bias = style_defaults(self.dataset, _check_choice("style", style, STYLES), None)
         return dataclasses.replace(
             self, style=style, optimizer=d_opt, lr=d_lr, bias=d_bias, mistake="none"
         )
+
+    def with_dataset(self, dataset: str, data_file: str = "", target: str = "", task: str = "auto") -> TrainConfig:
+        """Switch data set and take its lesson defaults (sizes, activation, loss, optimizer, lr...)."""
+        name = _check_choice("dataset", dataset, DATASETS)
+        fixed = {"D_in": 1000, "D_out": 10} if name == "random" else {}
+        return dataclasses.replace(
+            self, dataset=name, data_file=data_file if name == "file" else "", target=target, task=task,
+            N=None, H=None, steps=None, activation=None, loss=None, noise=None, test_fraction=None,
+            optimizer=None, lr=None, bias=None, mistake="none", **fixed,
+        )
+
+    @property
+    def classification(self) -> bool:
+        """Whether this run trains a classifier (cross-entropy, accuracy)."""
+        return self.loss == "cross-entropy"
 
     def resolved_device(self) -> str:
         """The concrete device ``auto`` stands for on this machine."""
@@ -309,6 +339,88 @@ class TrainConfig:
         return cls.from_dict(data)
 
 
+def style_defaults(dataset: str, style: str, optimizer: str | None) -> tuple[str, float, bool]:
+    """(optimizer, lr, bias) a style starts with on ``dataset``: the lesson's, or the set's own."""
+    if dataset not in DATASET_SPECS or dataset == "random":
+        return STYLE_DEFAULTS[style]
+    spec = DATASET_SPECS[dataset]
+    opt = "sgd-manual" if style == "numpy" else spec.optimizer
+    chosen = optimizer if isinstance(optimizer, str) else opt
+    lr = spec.numpy_lr if chosen in PLAIN_STEP else spec.lr
+    return opt, lr, spec.bias  # type: ignore[return-value]
+
+
+def _fill_data_defaults(cfg: TrainConfig) -> None:
+    """Check ``cfg.dataset`` and fill the fields left as None with its lesson defaults."""
+    set_ = object.__setattr__
+    if isinstance(cfg.data_file, str) and cfg.data_file and cfg.dataset == "random":
+        set_(cfg, "dataset", "file")  # a CSV file given alone means "train on it"
+    name = _check_choice("dataset", cfg.dataset, DATASETS)
+    _check_choice("task", cfg.task, TASKS)
+    if not isinstance(cfg.target, str):
+        raise ConfigError("target", f"must be a column name, got {cfg.target!r}")
+    if not isinstance(cfg.data_file, str):
+        raise ConfigError("data_file", f"must be a file path, got {cfg.data_file!r}")
+    spec = DATASET_SPECS[name]
+    for key, value in spec.defaults.items():
+        if getattr(cfg, key) is None and value is not None:
+            set_(cfg, key, value)
+    if spec.d_in is not None:
+        set_(cfg, "D_in", spec.d_in)
+        set_(cfg, "D_out", spec.d_out)
+    if name == "digits":
+        set_(cfg, "N", spec.defaults["N"])
+    if name == "file":
+        from .csvdata import CsvError, cached_table
+
+        if not cfg.data_file:
+            raise ConfigError("data_file", "the file data set needs a CSV file (--data-file PATH)")
+        try:
+            table = cached_table(cfg.data_file, cfg.target, cfg.task)
+        except CsvError as exc:
+            raise ConfigError("data_file", str(exc)) from None
+        set_(cfg, "N", table.rows)
+        set_(cfg, "D_in", len(table.features))
+        set_(cfg, "D_out", table.d_out)
+        if cfg.loss is None:
+            set_(cfg, "loss", "cross-entropy" if table.task == "classification" else "mean")
+    elif cfg.data_file:
+        raise ConfigError("data_file", f"a CSV file goes with the dataset 'file', not {name!r}")
+    elif cfg.target or cfg.task != "auto":
+        raise ConfigError("target" if cfg.target else "task", "applies to a CSV file (--data-file) only")
+
+
+def _data_task(cfg: TrainConfig) -> str:
+    spec = DATASET_SPECS[cfg.dataset]
+    if cfg.dataset == "file":
+        from .csvdata import cached_table
+
+        return cached_table(cfg.data_file, cfg.target, cfg.task).task
+    return spec.task
+
+
+def _check_data(cfg: TrainConfig) -> None:
+    """Noise, test fraction, the loss that fits the task, and a split with enough samples."""
+    set_ = object.__setattr__
+    for name, hi in (("noise", MAX_NOISE), ("test_fraction", MAX_TEST_FRACTION)):
+        value = getattr(cfg, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or not 0 <= value <= hi:
+            raise ConfigError(name, f"must be a number from 0 to {hi:g}, got {value!r}")
+        set_(cfg, name, float(value))
+    task = _data_task(cfg)
+    if task == "classification" and cfg.loss != "cross-entropy":
+        raise ConfigError("loss", f"the {cfg.dataset} data set is a classification: it trains with "
+                          f"cross-entropy, not the MSE's {cfg.loss}")
+    if task != "classification" and cfg.loss == "cross-entropy":
+        raise ConfigError("loss", f"cross-entropy needs classes to predict; the {cfg.dataset} data set's "
+                          "targets are numbers (use sum or mean)")
+    k = n_test_for(cfg.N, cfg.test_fraction)
+    if cfg.N - k < 2:
+        raise ConfigError("N", f"N={cfg.N} is too small for a test fraction of {cfg.test_fraction:g}: "
+                          f"{k} test sample(s) leave {cfg.N - k} to train on (at least 2 needed)")
+
+
 def recommended_lr(cfg: TrainConfig) -> float:
     """A learning rate that trains ``cfg``'s style and optimizer: the lesson's where it has one.
 
@@ -316,6 +428,8 @@ def recommended_lr(cfg: TrainConfig) -> float:
     the lesson): the value is scaled by 640 / (N x D_out), or by 640 for the mean loss.
     Adam and its kin normalise the step and take the table's value as it is.
     """
+    if cfg.dataset != "random":
+        return style_defaults(cfg.dataset, cfg.style, cfg.optimizer)[1]
     d_opt, d_lr, _ = STYLE_DEFAULTS[cfg.style]
     init = "randn" if cfg.style in ("numpy", "tensors") else "linear"
     base = d_lr if cfg.optimizer == d_opt else LESSON_LR[init][cfg.optimizer]

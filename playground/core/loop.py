@@ -46,6 +46,20 @@ MAX_BATCH_STEPS = 8192
 NORMS_PER_OCTAVE = 64
 
 
+#: Test loss and accuracies are evaluated every this many steps (and more sparsely past
+#: 640 steps, as the gradient norms): one forward pass on each split, a few percent of a step's
+#: cost spread over ten steps.
+EVAL_EVERY = 10
+#: The Prediction panel's picture is made at most this often (and when a run ends).
+PREDICTION_SECONDS = 0.3
+
+
+def eval_sampled(step: int) -> bool:
+    """Whether the loop evaluates the test loss and accuracies at ``step`` (see :data:`EVAL_EVERY`)."""
+    every = max(EVAL_EVERY, 1 << max(0, (step // NORMS_PER_OCTAVE).bit_length() - 1))
+    return step % every == 0
+
+
 def norm_sampled(step: int) -> bool:
     """Whether the loop samples the gradient norms at ``step`` (see :data:`NORMS_PER_OCTAVE`)."""
     every = 1 << max(0, (step // NORMS_PER_OCTAVE).bit_length() - 1)
@@ -118,6 +132,15 @@ class Batch:
     #: norms: one row per sampled step, one column per parameter (as in ``stats``).
     norm_steps: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     grad_norms: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=np.float64))
+    #: Steps at which the held-out test set was evaluated (see :func:`eval_sampled`; only for
+    #: runs with a test set or classes), before that step's update, and the test loss, the
+    #: training accuracy and the test accuracy there (NaN where there is none).
+    eval_steps: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    test_losses: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float64))
+    train_accuracies: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float64))
+    test_accuracies: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float64))
+    #: What the network predicts now (core/prediction.py), at most every 0.3 s; None between.
+    prediction: Any = None
 
     @property
     def steps_per_s(self) -> float:
@@ -160,6 +183,8 @@ class _Made:
     stats: list[StepStats] = field(default_factory=list)
     norm_steps: list[int] = field(default_factory=list)
     norms: list[Any] = field(default_factory=list)
+    eval_steps: list[int] = field(default_factory=list)
+    evals: list[Any] = field(default_factory=list)
 
 
 class Trainer:
@@ -197,6 +222,10 @@ class Trainer:
         self._ev_steps: list[int] = []
         self._ev_losses: list[float] = []
         self._ev_norms: list[float] = []
+        data = getattr(self.runner, "data", None)
+        #: Whether steps evaluate a test set or accuracies (never for the lesson's random data alone).
+        self._evaluates = data is not None and (data.x_test is not None or data.classification)
+        self._pred_time = -math.inf
 
     # -- commands (thread-safe) ---------------------------------------------
     def set_lr(self, lr: float) -> None:
@@ -339,6 +368,9 @@ class Trainer:
         if norm_sampled(step):
             made.norm_steps.append(step)
             made.norms.append(runner.grad_norms())
+        if self._evaluates and eval_sampled(step):
+            made.eval_steps.append(step)
+            made.evals.append(self._evaluate(runner))
         before = _copy_before_update(runner) if want_stats else None
         runner.update()
         made.losses.append(loss)
@@ -359,8 +391,60 @@ class Trainer:
             self.last_stats = made.stats[-1]
         sampled = (np.asarray(made.norm_steps, dtype=np.int64), runner.norms_to_numpy(made.norms))
         self._keep_evidence(sampled[0], loss_arr[sampled[0] - start_step], sampled[1])
-        return self._batch(loss_arr, made.stats, pending, reason=self._end_reason(end, pending),
-                           start=start_step, norms=sampled)
+        reason = self._end_reason(end, pending)
+        extra: dict[str, Any] = {}
+        if made.evals:
+            ev = _evals_to_numpy(made.evals)
+            extra.update(eval_steps=np.asarray(made.eval_steps, dtype=np.int64), test_losses=ev[:, 0],
+                         train_accuracies=ev[:, 1], test_accuracies=ev[:, 2])
+        now = time.perf_counter()
+        if getattr(runner, "data", None) is not None and (
+                reason != "running" or now - self._pred_time >= PREDICTION_SECONDS):
+            from .prediction import make_prediction
+
+            self._pred_time = now
+            extra["prediction"] = make_prediction(runner, self.step)
+        return self._batch(loss_arr, made.stats, pending, reason=reason,
+                           start=start_step, norms=sampled, **extra)
+
+    def _evaluate(self, runner: Runner) -> Any:
+        """[test loss, training accuracy, test accuracy] of the current weights (NaN where none)."""
+        nan = math.nan
+        test = runner.evaluate(runner.x_test, runner.y_test) if runner.x_test is not None else None
+        train_acc = runner.evaluate(runner.x, runner.y)[1] if runner.data.classification else None
+        if isinstance(test, torch.Tensor) or isinstance(train_acc, torch.Tensor):
+            dev = (test if test is not None else train_acc).device
+            full = torch.full((3,), nan, dtype=torch.float64, device=dev)
+            if test is not None:
+                full[0], full[2] = test[0], test[1]
+            if train_acc is not None:
+                full[1] = train_acc
+            return full
+        return np.array([nan if test is None else test[0], nan if train_acc is None else train_acc,
+                         nan if test is None else test[1]], dtype=np.float64)
+
+    def final_metrics(self) -> dict[str, float | None]:
+        """Losses and accuracies of the weights as they are now, on both splits (None where none).
+
+        ``train_loss`` and ``test_loss`` are computed as the exported script computes its
+        last lines; for the lesson's random data without a test set only ``train_loss``.
+        """
+        runner = self.runner
+        out: dict[str, float | None] = {"train_loss": None, "test_loss": None, "train_accuracy": None,
+                                        "test_accuracy": None}
+        if getattr(runner, "data", None) is None:
+            return out
+        train = _evals_to_numpy([runner.evaluate(runner.x, runner.y)])[0]
+        out["train_loss"] = float(train[0])
+        classify = runner.data.classification
+        if classify:
+            out["train_accuracy"] = float(train[1])
+        if runner.x_test is not None:
+            test = _evals_to_numpy([runner.evaluate(runner.x_test, runner.y_test)])[0]
+            out["test_loss"] = float(test[0])
+            if classify:
+                out["test_accuracy"] = float(test[1])
+        return out
 
     def _end_reason(self, end: int, pending: _Pending) -> str:
         """Why a batch without a divergence or an error ends: stopped, completed, paused or running."""
@@ -518,6 +602,7 @@ class Trainer:
         error: str | None = None,
         norms: tuple[np.ndarray, np.ndarray] | None = None,
         diagnosis: Diagnosis | None = None,
+        **more: Any,
     ) -> Batch:
         """The batch to hand over; one whose ``reason`` ends the run marks the run ended."""
         done = reason in END_REASONS
@@ -541,7 +626,15 @@ class Trainer:
             error=error,
             diagnosis=diagnosis,
             **extra,
+            **more,
         )
+
+
+def _evals_to_numpy(evals: list[Any]) -> np.ndarray:
+    """Evaluations (tensors on the device, or NumPy arrays) as one float64 array, one sync."""
+    if isinstance(evals[0], torch.Tensor):
+        return torch.stack(evals).to("cpu", torch.float64).numpy()
+    return np.stack(evals).astype(np.float64, copy=False)
 
 
 def _copy_before_update(runner: Runner) -> tuple[list, list]:

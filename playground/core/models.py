@@ -18,6 +18,7 @@ then ``y``, then the weights.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,7 @@ import numpy as np
 import torch
 
 from .config import TrainConfig
+from .datasets import make_data
 from .specs import ACTIVATION_SPECS, OPTIMIZER_SPECS
 
 TORCH_DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -37,6 +39,18 @@ def draw_data(cfg: TrainConfig) -> tuple[torch.Tensor, torch.Tensor]:
     x = torch.randn(cfg.N, cfg.D_in, dtype=dtype)
     y = torch.randn(cfg.N, cfg.D_out, dtype=dtype)
     return x, y
+
+
+def draw_weights(cfg: TrainConfig) -> tuple[torch.Tensor, torch.Tensor]:
+    """The raw styles' ``w1`` then ``w2``: the lesson's ``randn``; on a real data set scaled by
+    1/sqrt(fan-in), so the first outputs stay near 1 whatever the input size."""
+    dtype = TORCH_DTYPES[cfg.dtype]
+    w1 = torch.randn(cfg.D_in, cfg.H, dtype=dtype)
+    w2 = torch.randn(cfg.H, cfg.D_out, dtype=dtype)
+    if cfg.dataset != "random":
+        w1 = w1 / math.sqrt(cfg.D_in)
+        w2 = w2 / math.sqrt(cfg.H)
+    return w1, w2
 
 
 def make_optimizer(name: str, params: list[torch.Tensor], lr: float) -> torch.optim.Optimizer:
@@ -108,6 +122,18 @@ class Runner:
     def restore(self, snap: Any) -> None:
         raise NotImplementedError
 
+    #: The run's data (core/datasets.py), kept for the test set and the Prediction panel.
+    data: Any = None
+
+    def predict(self, x: Any) -> Any:
+        """The network's output for the (standardised) inputs ``x``, without tracking gradients."""
+        raise NotImplementedError
+
+    def evaluate(self, x: Any, y: Any) -> Any:
+        """[loss, accuracy] of the current weights on ``x``, ``y`` (accuracy NaN for a regression),
+        computed as the exported script computes them; stays on the device."""
+        raise NotImplementedError
+
     def losses_to_numpy(self, losses: list[Any]) -> np.ndarray:
         raise NotImplementedError
 
@@ -137,6 +163,31 @@ class TorchRunner(Runner):
 
     def _params(self) -> list[torch.Tensor]:
         return [p for _, p in self.named_params()]
+
+    def _take_data(self, cfg: TrainConfig, device: str) -> tuple[torch.Tensor, torch.Tensor]:
+        """Make the data (the lesson's draws for random data) and move the test set to ``device``."""
+        self.data = data = make_data(cfg)
+        self.ce = cfg.loss == "cross-entropy"
+        self.x_test = self.y_test = None
+        if data.x_test is not None:
+            self.x_test, self.y_test = data.x_test.to(device), data.y_test.to(device)
+        return data.x, data.y
+
+    def _loss(self, y_pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        if self.ce:
+            return torch.nn.functional.cross_entropy(y_pred, y)
+        sq = (y_pred - y).pow(2)
+        return sq.mean() if self.cfg.loss == "mean" else sq.sum()
+
+    def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            y_pred = self.predict(x)
+            loss = self._loss(y_pred, y)
+            if self.ce:
+                acc = (y_pred.argmax(1) == y).float().mean()
+            else:
+                acc = torch.full((), math.nan, device=loss.device)
+            return torch.stack([loss.to(torch.float64), acc.to(torch.float64)])
 
     def named_grads(self) -> list[tuple[str, torch.Tensor | None]]:
         return [(n, p.grad) for n, p in self.named_params()]
@@ -189,9 +240,8 @@ class TensorsRunner(TorchRunner):
     def __init__(self, cfg: TrainConfig, device: str) -> None:
         super().__init__(cfg, device)
         dtype = TORCH_DTYPES[cfg.dtype]
-        x, y = draw_data(cfg)
-        w1 = torch.randn(cfg.D_in, cfg.H, dtype=dtype)
-        w2 = torch.randn(cfg.H, cfg.D_out, dtype=dtype)
+        x, y = self._take_data(cfg, device)
+        w1, w2 = draw_weights(cfg)
         self.x, self.y = x.to(device), y.to(device)
         self.w1 = w1.to(device).requires_grad_()
         self.w2 = w2.to(device).requires_grad_()
@@ -210,8 +260,12 @@ class TensorsRunner(TorchRunner):
             out += [("b1", self.b1), ("b2", self.b2)]
         return out
 
-    def forward_backward(self) -> torch.Tensor:
-        h = self.x.mm(self.w1)
+    def predict(self, x: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            return self._forward(x)
+
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = x.mm(self.w1)
         if self.b1 is not None:
             h = h + self.b1
         if self.act is not None:
@@ -219,8 +273,11 @@ class TensorsRunner(TorchRunner):
         y_pred = h.mm(self.w2)
         if self.b2 is not None:
             y_pred = y_pred + self.b2
-        sq = (y_pred - self.y).pow(2)
-        loss = sq.mean() if self.mean else sq.sum()
+        return y_pred
+
+    def forward_backward(self) -> torch.Tensor:
+        y_pred = self._forward(self.x)
+        loss = self._loss(y_pred, self.y)
         if self.optimizer is not None and self.zero_grads:
             self.optimizer.zero_grad()
         loss.backward()
@@ -239,7 +296,7 @@ class ModelRunner(TorchRunner):
     def __init__(self, cfg: TrainConfig, device: str) -> None:
         super().__init__(cfg, device)
         dtype = TORCH_DTYPES[cfg.dtype]
-        x, y = draw_data(cfg)
+        x, y = self._take_data(cfg, device)
         if cfg.style == "sequential":
             layers: list[torch.nn.Module] = [torch.nn.Linear(cfg.D_in, cfg.H, bias=cfg.bias, dtype=dtype)]
             if cfg.activation != "none":
@@ -250,13 +307,20 @@ class ModelRunner(TorchRunner):
             model = TwoLayerNet(cfg.D_in, cfg.H, cfg.D_out, cfg.bias, cfg.activation, dtype)
         self.model = model.to(device)
         self.x, self.y = x.to(device), y.to(device)
-        self.loss_fn = torch.nn.MSELoss(reduction=cfg.loss)
+        self.loss_fn = torch.nn.CrossEntropyLoss() if self.ce else torch.nn.MSELoss(reduction=cfg.loss)
         self._named = list(self.model.named_parameters())
         if not self.manual:
             self.optimizer = make_optimizer(cfg.optimizer, list(self.model.parameters()), cfg.lr)
 
     def named_params(self) -> list[tuple[str, torch.Tensor]]:
         return self._named
+
+    def predict(self, x: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            return self.model(x)
+
+    def _loss(self, y_pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return self.loss_fn(y_pred, y)
 
     def forward_backward(self) -> torch.Tensor:
         y_pred = self.model(self.x)
@@ -292,9 +356,12 @@ class NumpyRunner(Runner):
     def __init__(self, cfg: TrainConfig, device: str = "cpu") -> None:
         self.cfg = cfg
         self.lr = cfg.lr
-        x, y = draw_data(cfg)
-        w1 = torch.randn(cfg.D_in, cfg.H, dtype=TORCH_DTYPES[cfg.dtype])
-        w2 = torch.randn(cfg.H, cfg.D_out, dtype=TORCH_DTYPES[cfg.dtype])
+        self.data = data = make_data(cfg)
+        x, y = data.x, data.y
+        self.ce = cfg.loss == "cross-entropy"
+        self.x_test = None if data.x_test is None else data.x_test.numpy()
+        self.y_test = None if data.y_test is None else data.y_test.numpy()
+        w1, w2 = draw_weights(cfg)
         self.x, self.y = x.numpy(), y.numpy()
         self.params: dict[str, np.ndarray] = {"w1": w1.numpy(), "w2": w2.numpy()}
         if cfg.bias:
@@ -304,25 +371,40 @@ class NumpyRunner(Runner):
         self.mean = cfg.loss == "mean"
         self.grads: dict[str, np.ndarray] = {}
 
-    def forward(self, params: dict[str, np.ndarray]) -> tuple[float, dict[str, np.ndarray]]:
-        """Loss and the intermediate values the backward pass needs."""
-        h = self.x.dot(params["w1"])
+    def forward(self, params: dict[str, np.ndarray], x: np.ndarray | None = None,
+                y: np.ndarray | None = None) -> tuple[float, dict[str, np.ndarray]]:
+        """Loss and the intermediate values the backward pass needs (on the training data by default)."""
+        x = self.x if x is None else x
+        y = self.y if y is None else y
+        h = x.dot(params["w1"])
         if "b1" in params:
             h = h + params["b1"]
         h_act = self.act(h)
         y_pred = h_act.dot(params["w2"])
         if "b2" in params:
             y_pred = y_pred + params["b2"]
-        diff = y_pred - self.y
+        if self.ce:
+            # softmax, then the mean of -log(probability of the right class)
+            z = y_pred - y_pred.max(axis=1, keepdims=True)
+            log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+            rows = np.arange(len(y))
+            loss = -log_p[rows, y].mean()
+            grad = np.exp(log_p)
+            grad[rows, y] -= 1
+            return float(loss), {"h": h, "h_act": h_act, "grad_y_pred": grad / len(y), "y_pred": y_pred}
+        diff = y_pred - y
         loss = np.square(diff).mean() if self.mean else np.square(diff).sum()
-        return float(loss), {"h": h, "h_act": h_act, "diff": diff}
+        return float(loss), {"h": h, "h_act": h_act, "diff": diff, "y_pred": y_pred}
 
     def backward(self, params: dict[str, np.ndarray], cache: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Gradients of the loss by the chain rule, written out by hand."""
-        diff = cache["diff"]
-        grad_y_pred = 2.0 * diff
-        if self.mean:
-            grad_y_pred = grad_y_pred / diff.size
+        if self.ce:
+            grad_y_pred = cache["grad_y_pred"]
+        else:
+            diff = cache["diff"]
+            grad_y_pred = 2.0 * diff
+            if self.mean:
+                grad_y_pred = grad_y_pred / diff.size
         grads = {"w2": cache["h_act"].T.dot(grad_y_pred)}
         grad_h_act = grad_y_pred.dot(params["w2"].T)
         grad_h = grad_h_act * self.dact(cache["h"], cache["h_act"])
@@ -334,7 +416,7 @@ class NumpyRunner(Runner):
 
     def forward_backward(self) -> float:
         # A diverging run overflows on purpose: report it through the loss, not warnings.
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             loss, cache = self.forward(self.params)
             self.grads = self.backward(self.params, cache)
         return loss
@@ -346,6 +428,21 @@ class NumpyRunner(Runner):
 
     def named_params(self) -> list[tuple[str, torch.Tensor]]:
         return [(n, torch.from_numpy(w)) for n, w in self.params.items()]
+
+    def predict(self, x: Any) -> np.ndarray:
+        x = x.numpy() if isinstance(x, torch.Tensor) else x
+        with np.errstate(over="ignore", invalid="ignore"):
+            h = x.dot(self.params["w1"])
+            if "b1" in self.params:
+                h = h + self.params["b1"]
+            y_pred = self.act(h).dot(self.params["w2"])
+            return y_pred + self.params["b2"] if "b2" in self.params else y_pred
+
+    def evaluate(self, x: Any, y: Any) -> np.ndarray:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            loss, cache = self.forward(self.params, x, y)
+        acc = float((cache["y_pred"].argmax(axis=1) == y).mean()) if self.ce else math.nan
+        return np.array([loss, acc], dtype=np.float64)
 
     def named_grads(self) -> list[tuple[str, torch.Tensor | None]]:
         return [(n, torch.from_numpy(self.grads[n]) if n in self.grads else None) for n in self.params]
