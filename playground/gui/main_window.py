@@ -43,6 +43,7 @@ from .run_history import RunHistoryPanel
 from .settings import Settings, save_settings
 from .speed import DEFAULT_SPEED, SPEED_CHOICES, pace
 from .status_bar import RunStatus
+from .step_through import StepThroughView
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.lab, self.tr("Autograd lab"))
         self.code_view = CodeView(parent=self, config=self.controls.last_valid_config())
         self.tabs.addTab(self.code_view, self.tr("Code"))
+        self.step_through = StepThroughView(self.controls.last_valid_config(), self)
+        self.tabs.addTab(self.step_through, self.tr("Step-through"))
 
         self.setCentralWidget(self.tabs)
 
@@ -267,6 +270,7 @@ class MainWindow(QMainWindow):
         self.inspector.restartRequested.connect(self.restart_with_lr)
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check_requested)
         self.controls.configChanged.connect(self.code_view.set_config)
+        self.controls.configChanged.connect(self.step_through.set_config)
         self.code_view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 5000))
 
     # -- run commands ----------------------------------------------------------
