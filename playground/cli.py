@@ -44,13 +44,27 @@ def add_config_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--seed", type=int, help="torch.manual_seed before the draws (default 0)")
     g.add_argument("--device", choices=c.DEVICES, help="default auto")
     g.add_argument("--dtype", choices=c.DTYPES, help="default float32")
-    g.add_argument("--loss", choices=c.LOSSES, help="MSE reduction (default sum, as the seed)")
+    g.add_argument("--loss", choices=c.ALL_LOSSES,
+                   help="MSE reduction (default sum, as the seed), or cross-entropy for classification sets")
     g.add_argument("--activation", choices=c.ACTIVATIONS, help="between the layers (default none)")
     g.add_argument("--bias", action=argparse.BooleanOptionalAction, default=None, help="default: per style")
     g.add_argument("--mistake", choices=c.MISTAKES, help="switch on a classic mistake (default none)")
     g.add_argument("--threads", type=int, default=None,
                    help=f"torch CPU threads, 1 to {c.max_threads()} here (default {c.DEFAULT_THREADS}, as the "
                    "window trains; the exported script pins the same count)")
+    from .core import datasets as d
+
+    g.add_argument("--dataset", choices=d.DATASETS,
+                   help="the data: random (the lesson's, default), sine, circles, xor, gaussians, spiral, digits, "
+                   "or file (--data-file); each set brings its own sizes, activation, loss, optimizer, lr and steps")
+    g.add_argument("--noise", type=float, help=f"noise of a generated set, 0 to {d.MAX_NOISE:g}")
+    g.add_argument("--test-fraction", type=float, dest="test_fraction",
+                   help=f"share of the samples held out for testing, 0 to {d.MAX_TEST_FRACTION:g} "
+                   "(default 0.2 for real data, 0 for random)")
+    g.add_argument("--data-file", metavar="PATH", dest="data_file",
+                   help="train on a CSV file with a header row (numeric features)")
+    g.add_argument("--target", help="the CSV's target column (default: the last)")
+    g.add_argument("--task", choices=c.TASKS, help="classification or regression (default: guessed from the target)")
 
 
 def config_from_args(args: argparse.Namespace) -> Any:
@@ -62,22 +76,38 @@ def config_from_args(args: argparse.Namespace) -> Any:
         from .core.persistence import load_config_file
 
         base = load_config_file(args.config).to_dict()
+    dataset = getattr(args, "dataset", None)
+    if getattr(args, "data_file", None) and dataset is None:
+        dataset = "file"
+    if dataset is not None and dataset != base.get("dataset", "random"):
+        # a new data set takes its own lesson defaults unless given on the command line
+        for key in ("N", "H", "steps", "activation", "loss", "noise", "test_fraction", "optimizer", "lr",
+                    "bias", "mistake", "D_in", "D_out", "data_file", "target", "task"):
+            base.pop(key, None)
+    if dataset is not None:
+        base["dataset"] = dataset
     style = args.style
     if style is not None and style != base.get("style", style):
         # a new style takes its own seed defaults unless given on the command line
         for key in ("optimizer", "lr", "bias", "mistake"):
             base.pop(key, None)
     for key in ("style", "optimizer", "steps", "N", "D_in", "H", "D_out", "seed", "device",
-                "dtype", "loss", "activation", "bias", "mistake", "threads"):
+                "dtype", "loss", "activation", "bias", "mistake", "threads",
+                "noise", "test_fraction", "data_file", "target", "task"):
         value = getattr(args, key, None)
         if value is not None:
             base[key] = value
     if args.lr is not None:
         base["lr"] = parse_lr(args.lr)
     try:
-        return TrainConfig(**base)
+        cfg = TrainConfig(**base)
     except TypeError as exc:  # pragma: no cover - argparse types prevent it
         raise ConfigError("config", str(exc)) from None
+    for key in ("N", "D_in", "D_out"):  # sizes a data set fixes: a different one asked for is refused
+        asked = getattr(args, key, None)
+        if asked is not None and asked != getattr(cfg, key):
+            raise ConfigError(key, f"the {cfg.dataset} data set fixes {key} = {getattr(cfg, key)}; got {asked}")
+    return cfg
 
 
 # -- train ---------------------------------------------------------------------
@@ -226,6 +256,11 @@ def run_train(args: argparse.Namespace) -> int:
     assert last is not None
     summary = summary_dict(trainer, last, count, final_loss)
     summary["threads"] = threads = cfg.threads
+    try:  # the final weights on both splits: train_loss, test_loss, train_accuracy, test_accuracy
+        summary.update(trainer.final_metrics())
+    except Exception as exc:  # noqa: BLE001 - a failed run's weights may not evaluate
+        summary.update(train_loss=None, test_loss=None, train_accuracy=None, test_accuracy=None)
+        print(f"note: the final weights could not be evaluated ({exc})", file=sys.stderr)
     if args.json:
         print(json.dumps(strict_json(summary), allow_nan=False))
     elif to_stdout:  # the losses went to standard output: the summary goes beside them
@@ -235,6 +270,9 @@ def run_train(args: argparse.Namespace) -> int:
         print(f"style {cfg.style}, optimizer {cfg.optimizer}, lr {cfg.lr:g}, device {last.device}, "
               f"{threads} thread(s)")
         print(f"{count} steps in {last.elapsed:.2f} s: {last.steps_per_s:,.0f} steps/s; final loss {final_loss!r}")
+        if summary.get("test_loss") is not None or summary.get("train_accuracy") is not None:
+            print("  ".join(f"{k} {summary[k]!r}" for k in ("train_loss", "test_loss", "train_accuracy",
+                                                             "test_accuracy") if summary.get(k) is not None))
     why = f"\ncause: {last.diagnosis.text}" if last.diagnosis is not None else ""
     if last.divergence is not None:
         print(f"run {last.divergence.message}{why}", file=sys.stderr)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import textwrap
 
+from . import codegen_datasets as dsgen
 from .config import MAX_STEPS, STYLE_LABELS, TrainConfig
 from .specs import ACTIVATION_SPECS, OPTIMIZER_SPECS
 
@@ -95,6 +96,7 @@ def _header(s: _Script, cfg: TrainConfig) -> None:
         f"#   style {cfg.style}, optimizer {cfg.optimizer}, lr {cfg.lr!r}, {_steps_words(cfg)}, seed {cfg.seed},",
         f"#   N={cfg.N}, D_in={cfg.D_in}, H={cfg.H}, D_out={cfg.D_out}, {cfg.dtype}, loss {cfg.loss},",
         f"#   activation {cfg.activation}, bias {bias}, device {cfg.device}, mistake {cfg.mistake}.",
+        *([dsgen.header_line(cfg)] if dsgen.custom_data(cfg) else []),
         "#",
         f"# It needs only {needs}.  Every step prints the loss before that step's update:",
         "# the same numbers the app shows for this configuration.",
@@ -105,6 +107,7 @@ def _header(s: _Script, cfg: TrainConfig) -> None:
 def _imports_and_data(s: _Script, cfg: TrainConfig) -> None:
     if cfg.steps >= MAX_STEPS:
         s.add("import itertools")
+    s.add(*dsgen.imports(cfg))
     if cfg.style == "numpy":
         s.add("import numpy as np")
     s.add("import torch", "")
@@ -136,6 +139,14 @@ def _imports_and_data(s: _Script, cfg: TrainConfig) -> None:
     s.comment("N samples with D_in inputs each, H hidden units, D_out outputs")
     s.add(f"N, D_in, H, D_out = {cfg.N}, {cfg.D_in}, {cfg.H}, {cfg.D_out}", "")
     dt = _dtype_arg(cfg)
+    if dsgen.custom_data(cfg):
+        if cfg.style == "numpy":
+            s.comment("torch draws the random numbers, so this script starts from the same data and "
+                      "weights as the torch styles")
+        elif kind != "cpu":
+            s.comment("The data is made on the CPU and moved later, so the numbers do not depend on the device.")
+        dsgen.data_lines(s, cfg, dt)
+        return
     if cfg.style == "numpy":
         s.comment(
             "torch draws the random numbers, so this script starts from the same data and "
@@ -163,7 +174,11 @@ def _loop_head(s: _Script, cfg: TrainConfig) -> None:
 def _numpy_body(s: _Script, cfg: TrainConfig) -> None:
     dt = _dtype_arg(cfg)
     s.comment("The weights, drawn after the data")
-    s.add(f"w1 = torch.randn(D_in, H{dt}).numpy()", f"w2 = torch.randn(H, D_out{dt}).numpy()")
+    if dsgen.scaled_init(cfg):
+        s.add(f"w1 = ({dsgen.weight_draw(cfg, 'D_in', 'H', dt)}).numpy()",
+              f"w2 = ({dsgen.weight_draw(cfg, 'H', 'D_out', dt)}).numpy()")
+    else:
+        s.add(f"w1 = torch.randn(D_in, H{dt}).numpy()", f"w2 = torch.randn(H, D_out{dt}).numpy()")
     if cfg.bias:
         s.comment("The biases start at zero (no random draw)")
         s.add("b1 = np.zeros(H, dtype=x.dtype)", "b2 = np.zeros(D_out, dtype=x.dtype)")
@@ -182,12 +197,17 @@ def _numpy_body(s: _Script, cfg: TrainConfig) -> None:
         s.add("h_sigmoid = 1 / (1 + np.exp(-h))")
     s.add(f"y_pred = {h_act}.dot(w2)" + (" + b2" if cfg.bias else ""))
     s.blank()
-    s.comment(f"Loss: the {cfg.loss} of the squared errors")
-    s.add("diff = y_pred - y", f"loss = np.square(diff).{cfg.loss}()", PRINT_NUMPY, "")
-    s.comment("Backward pass by hand: the chain rule, from the loss back to w1")
+    s.comment(f"Loss: {dsgen.loss_words(cfg)}")
+    if cfg.loss == "cross-entropy":
+        dsgen.numpy_ce_lines(s, "y_pred", "y", "loss", True)
+        s.add(PRINT_NUMPY, "")
+        s.comment("Backward pass by hand: the chain rule, from the loss back to w1")
+    else:
+        s.add("diff = y_pred - y", f"loss = np.square(diff).{cfg.loss}()", PRINT_NUMPY, "")
+        s.comment("Backward pass by hand: the chain rule, from the loss back to w1")
     if cfg.loss == "sum":
         s.add("grad_y_pred = 2.0 * diff")
-    else:
+    elif cfg.loss == "mean":
         s.add("grad_y_pred = 2.0 * diff / diff.size  # the mean divides by the number of entries")
     s.add(f"grad_w2 = {h_act}.T.dot(grad_y_pred)")
     if act == "none":
@@ -287,17 +307,24 @@ def _tensors_body(s: _Script, cfg: TrainConfig) -> None:
             "The weights, drawn after the data; requires_grad=True asks autograd to track "
             "every operation on them"
         )
-        s.add(
-            f"w1 = torch.randn(D_in, H{dt}, requires_grad=True)",
-            f"w2 = torch.randn(H, D_out{dt}, requires_grad=True)",
-        )
+        if dsgen.scaled_init(cfg):
+            s.add(f"w1 = ({dsgen.weight_draw(cfg, 'D_in', 'H', dt)}).requires_grad_()",
+                  f"w2 = ({dsgen.weight_draw(cfg, 'H', 'D_out', dt)}).requires_grad_()")
+        else:
+            s.add(
+                f"w1 = torch.randn(D_in, H{dt}, requires_grad=True)",
+                f"w2 = torch.randn(H, D_out{dt}, requires_grad=True)",
+            )
     else:
         s.comment("The weights, drawn after the data (on the CPU too)")
-        s.add(f"w1 = torch.randn(D_in, H{dt})", f"w2 = torch.randn(H, D_out{dt})", "")
+        s.add(f"w1 = {dsgen.weight_draw(cfg, 'D_in', 'H', dt)}", f"w2 = {dsgen.weight_draw(cfg, 'H', 'D_out', dt)}",
+              "")
         s.comment(
             "Move everything to the device, then ask autograd to track the weights: "
             "requires_grad_() after .to() keeps w1 and w2 leaves, whose .grad autograd fills"
         )
+        if dsgen.has_test_set(cfg):
+            s.add("x_test, y_test = x_test.to(device), y_test.to(device)")
         s.add(
             "x, y = x.to(device), y.to(device)",
             "w1 = w1.to(device).requires_grad_()",
@@ -329,8 +356,12 @@ def _tensors_body(s: _Script, cfg: TrainConfig) -> None:
             s.add(f"h = torch.{spec.function}(h)  # the {spec.label} activation")
         s.add("y_pred = h.mm(w2)" + (" + b2" if cfg.bias else ""))
     s.blank()
-    s.comment(f"Loss: the {cfg.loss} of the squared errors, a single number")
-    s.add(f"loss = (y_pred - y).pow(2).{cfg.loss}()", PRINT_TORCH, "")
+    if cfg.loss == "cross-entropy":
+        s.comment(f"Loss: {dsgen.loss_words(cfg)}, a single number")
+        s.add("loss = torch.nn.functional.cross_entropy(y_pred, y)", PRINT_TORCH, "")
+    else:
+        s.comment(f"Loss: the {cfg.loss} of the squared errors, a single number")
+        s.add(f"loss = (y_pred - y).pow(2).{cfg.loss}()", PRINT_TORCH, "")
     grads = _and([n + ".grad" for n in names])
     if manual:
         s.comment(f"Backward pass: autograd fills {grads}")
@@ -399,11 +430,17 @@ def _model_body(s: _Script, cfg: TrainConfig) -> None:
     if _device_kind(cfg) != "cpu":
         s.blank()
         s.comment("Move the data and the model to the device")
+        if dsgen.has_test_set(cfg):
+            s.add("x_test, y_test = x_test.to(device), y_test.to(device)")
         s.add("x, y = x.to(device), y.to(device)", "model = model.to(device)")
     s.blank()
     s.add(f"lr = {cfg.lr!r}", "")
-    s.comment(f'MSELoss(reduction="{cfg.loss}"): the {cfg.loss} of the squared errors')
-    s.add(f'loss_fn = torch.nn.MSELoss(reduction="{cfg.loss}")')
+    if cfg.loss == "cross-entropy":
+        s.comment(f"CrossEntropyLoss(): {dsgen.loss_words(cfg)}")
+        s.add("loss_fn = torch.nn.CrossEntropyLoss()")
+    else:
+        s.comment(f'MSELoss(reduction="{cfg.loss}"): the {cfg.loss} of the squared errors')
+        s.add(f'loss_fn = torch.nn.MSELoss(reduction="{cfg.loss}")')
     manual = cfg.optimizer == "sgd-manual"
     if not manual:
         s.blank()
@@ -435,6 +472,8 @@ def generate_script(cfg: TrainConfig) -> str:
         _tensors_body(s, cfg)
     else:
         _model_body(s, cfg)
+    if cfg.steps < MAX_STEPS:
+        dsgen.evaluation(s, cfg)
     return s.text()
 
 

@@ -25,8 +25,10 @@ STYLES = ("numpy", "tensors", "sequential", "module")
 OPTIMIZERS = ("sgd-manual", *OPTIMIZER_SPECS)
 DEVICES = ("auto", "cpu", "cuda", "mps")
 DTYPES = ("float32", "float64")
-#: The MSE's reduction (the lesson's sum, or the mean), or cross-entropy for a classification set.
-LOSSES = ("sum", "mean", "cross-entropy")
+#: The MSE's reduction: the lesson's sum, or the mean.
+LOSSES = ("sum", "mean")
+#: Every loss: the MSE's reductions, and cross-entropy for a classification data set.
+ALL_LOSSES = (*LOSSES, "cross-entropy")
 TASKS = ("auto", "classification", "regression")
 ACTIVATIONS = ("none", *ACTIVATION_SPECS)
 #: Classic mistakes a teacher can switch on; each changes the run and the code.
@@ -238,7 +240,7 @@ class TrainConfig:
         if style == "numpy" and self.device not in ("auto", "cpu"):
             raise ConfigError("device", f"the numpy style runs on the CPU only; got {self.device!r}")
         _check_choice("dtype", self.dtype, DTYPES)
-        _check_choice("loss", self.loss, LOSSES)
+        _check_choice("loss", self.loss, ALL_LOSSES)
         _check_choice("activation", self.activation, ACTIVATIONS)
         bias = d_bias if self.bias is None else self.bias
         if not isinstance(bias, bool):

@@ -164,8 +164,8 @@ def _generate(name: str, n: int, noise: float, dtype: torch.dtype) -> tuple[torc
         x = torch.rand(n, 1, dtype=dtype) * (2 * math.pi) - math.pi
         y = torch.sin(x) + noise * torch.randn(n, 1, dtype=dtype)
         return x, y
-    y = torch.randint(0, 2, (n,))
     if name == "circles":
+        y = torch.randint(0, 2, (n,))
         r = torch.where(y == 0, torch.rand(n, dtype=dtype) * 0.5, 0.7 + torch.rand(n, dtype=dtype) * 0.3)
         a = torch.rand(n, dtype=dtype) * (2 * math.pi)
         x = torch.stack([r * torch.cos(a), r * torch.sin(a)], dim=1)
@@ -174,8 +174,10 @@ def _generate(name: str, n: int, noise: float, dtype: torch.dtype) -> tuple[torc
         x = x + 0.1 * torch.sign(x)  # a margin between the quadrants
         y = (x[:, 0] * x[:, 1] > 0).long()
     elif name == "gaussians":
+        y = torch.randint(0, 2, (n,))
         x = torch.randn(n, 2, dtype=dtype) * 0.5 + (2 * y.to(dtype) - 1).unsqueeze(1)
     else:  # spiral: two arms, one turn and three quarters each
+        y = torch.randint(0, 2, (n,))
         t = torch.rand(n, dtype=dtype)
         a = t * (1.75 * 2 * math.pi) + math.pi * y.to(dtype)
         x = torch.stack([t * torch.sin(a), t * torch.cos(a)], dim=1)
