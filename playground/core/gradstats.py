@@ -40,6 +40,9 @@ class ParamStats:
     weight_hist: Histogram
     #: The gradient as an at most PREVIEW_MAX x PREVIEW_MAX matrix (rows/cols sampled).
     grad_preview: np.ndarray
+    #: The weights before the update, sampled at the same rows and columns as ``grad_preview``
+    #: (the network diagram draws them); None where made without them.
+    weight_preview: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,13 @@ def histogram(t: torch.Tensor, bins: int = HIST_BINS) -> Histogram:
     return Histogram(counts.cpu().numpy().astype(np.int64), np.linspace(lo, hi, bins + 1))
 
 
+def preview_index(n: int, limit: int = PREVIEW_MAX) -> np.ndarray:
+    """The rows (or columns) of an ``n``-long axis that :func:`preview` keeps."""
+    if n <= limit:
+        return np.arange(n)
+    return np.linspace(0, n - 1, limit).astype(np.int64)
+
+
 def preview(t: torch.Tensor, limit: int = PREVIEW_MAX) -> np.ndarray:
     """A small float64 matrix of ``t``: rows and columns sampled evenly when large."""
     m = t.detach()
@@ -78,9 +88,9 @@ def preview(t: torch.Tensor, limit: int = PREVIEW_MAX) -> np.ndarray:
         m = m.reshape(1, 1)
     rows, cols = m.shape
     if rows > limit:
-        m = m[torch.linspace(0, rows - 1, limit, device=m.device).long()]
+        m = m[torch.as_tensor(preview_index(rows, limit), device=m.device)]
     if cols > limit:
-        m = m[:, torch.linspace(0, cols - 1, limit, device=m.device).long()]
+        m = m[:, torch.as_tensor(preview_index(cols, limit), device=m.device)]
     return m.to("cpu", torch.float64).numpy().copy()
 
 
@@ -112,4 +122,5 @@ def param_stats(name: str, before: torch.Tensor, grad: torch.Tensor | None, afte
         grad_hist=histogram(g),
         weight_hist=histogram(w),
         grad_preview=preview(g),
+        weight_preview=preview(w),
     )

@@ -39,6 +39,7 @@ from .controls import ControlPanel
 from .inspector import GradientInspector
 from .intro import IntroGuide
 from .loss_plot import LossPlot
+from .network_diagram import NetworkDiagram
 from .run_history import RunHistoryPanel
 from .settings import Settings, save_settings
 from .speed import DEFAULT_SPEED, SPEED_CHOICES, pace
@@ -118,7 +119,13 @@ class MainWindow(QMainWindow):
         self.training_splitter = QSplitter(Qt.Orientation.Horizontal, self.training_tab)
         self.training_splitter.addWidget(self.plot)
         self.inspector = GradientInspector(self)
-        self.training_splitter.addWidget(self.inspector)
+        # The inspector and the network diagram share the plot's right-hand side, as tabs.
+        self.network = NetworkDiagram(self.controls.last_valid_config(), self)
+        self.side_tabs = QTabWidget(self.training_tab)
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.inspector, self.tr("Gradients"))
+        self.side_tabs.addTab(self.network, self.tr("Network"))
+        self.training_splitter.addWidget(self.side_tabs)
         self.training_splitter.setStretchFactor(0, 3)
         self.training_splitter.setStretchFactor(1, 2)
         self.training_splitter.setSizes([540, 520])
@@ -271,6 +278,7 @@ class MainWindow(QMainWindow):
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check_requested)
         self.controls.configChanged.connect(self.code_view.set_config)
         self.controls.configChanged.connect(self.step_through.set_config)
+        self.controls.configChanged.connect(self.network.set_config)
         self.code_view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 5000))
 
     # -- run commands ----------------------------------------------------------
@@ -360,6 +368,8 @@ class MainWindow(QMainWindow):
         # sent still arrive, so it forgets again once the worker is gone.
         self.inspector.clear()
         self.controller.when_idle(self.inspector.clear)
+        self.network.clear()
+        self.controller.when_idle(self.network.clear)
         self._last_batch = None
         self._pending_config = None
         self.banner.hide()
@@ -382,6 +392,7 @@ class MainWindow(QMainWindow):
             self.intro.dismiss()
         self.runs.begin(cfg)
         self.inspector.clear()
+        self.network.clear()
         self._last_batch = None
         self._run_started_at = time.monotonic()
 
@@ -391,6 +402,8 @@ class MainWindow(QMainWindow):
         for step, lr in batch.lr_changes:
             self.runs.change_lr(step, lr)
         self.inspector.show_batch(batch.stats, batch.norm_steps, batch.grad_norms)
+        if batch.stats:
+            self.network.show_stats(batch.stats[-1])
         if self._single_step and len(batch.losses) == 1 and batch.stats:
             self._single_step = False
             history = self.runs.current.history if self.runs.current is not None else None
