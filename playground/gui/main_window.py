@@ -45,6 +45,8 @@ from .settings import Settings, save_settings
 from .speed import DEFAULT_SPEED, SPEED_CHOICES, pace
 from .status_bar import RunStatus
 from .step_through import StepThroughView
+from .sweep_tab import SweepTab
+from .time_travel import TimeTravelBar
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +136,8 @@ class MainWindow(QMainWindow):
         t_layout.setContentsMargins(0, 0, 0, 0)
         t_layout.addWidget(self.banner)
         t_layout.addWidget(self.training_splitter, 1)
+        self.time_travel = TimeTravelBar(self.inspector, self.plot, training_right)
+        t_layout.addWidget(self.time_travel)
         self.controls_splitter = QSplitter(Qt.Orientation.Horizontal, self.training_tab)
         self.controls_splitter.addWidget(scroll)
         self.controls_splitter.addWidget(training_right)
@@ -147,6 +151,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.training_tab, self.tr("Training"))
         self.run_history = RunHistoryPanel(self.runs, self.plot, self)
         self.tabs.addTab(self.run_history, self.tr("Runs"))
+        self.sweep_tab = SweepTab(self.controls.config, self)
+        self.sweep_tab.cellOpened.connect(self.open_sweep_cell)
+        self.tabs.addTab(self.sweep_tab, self.tr("Sweep"))
         self.lab = AutogradLab(self)
         self.tabs.addTab(self.lab, self.tr("Autograd lab"))
         self.code_view = CodeView(parent=self, config=self.controls.last_valid_config())
@@ -235,6 +242,8 @@ class MainWindow(QMainWindow):
         self.act_save_history = QAction(self.tr("Include loss histories when saving"), self)
         self.act_save_history.setCheckable(True)
         self.act_save_history.setChecked(True)
+        self.act_save_snapshots = QAction(self.tr("Include time-travel snapshots when saving"), self)
+        self.act_save_snapshots.setCheckable(True)
         self.act_export_csv = self._action(self.tr("Export losses as CSV…"), None,
                                            self.tr("Every run, one row per step"),
                                            self.export_csv_dialog)
@@ -243,7 +252,7 @@ class MainWindow(QMainWindow):
                                             self.export_plot_dialog)
         menu = self.menuBar()
         self.file_menu = menu.addMenu(self.tr("&File"))
-        for a in (self.act_open, self.act_save, self.act_save_history):
+        for a in (self.act_open, self.act_save, self.act_save_history, self.act_save_snapshots):
             self.file_menu.addAction(a)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_export_csv)
@@ -372,6 +381,7 @@ class MainWindow(QMainWindow):
         self.controller.when_idle(self.network.clear)
         self._last_batch = None
         self._pending_config = None
+        self.time_travel.reset()
         self.banner.hide()
         self._show_status(None)
 
@@ -392,6 +402,7 @@ class MainWindow(QMainWindow):
             self.intro.dismiss()
         self.runs.begin(cfg)
         self.inspector.clear()
+        self.time_travel.reset()
         self.network.clear()
         self._last_batch = None
         self._run_started_at = time.monotonic()
@@ -401,7 +412,9 @@ class MainWindow(QMainWindow):
         self.runs.append(batch.steps, batch.losses)
         for step, lr in batch.lr_changes:
             self.runs.change_lr(step, lr)
-        self.inspector.show_batch(batch.stats, batch.norm_steps, batch.grad_norms)
+        self.time_travel.feed(batch)
+        if self.time_travel.live:  # else the inspector shows a recorded step
+            self.inspector.show_batch(batch.stats, batch.norm_steps, batch.grad_norms)
         if batch.stats:
             self.network.show_stats(batch.stats[-1])
         if self._single_step and len(batch.losses) == 1 and batch.stats:
@@ -422,6 +435,7 @@ class MainWindow(QMainWindow):
         self.plot.redraw()
         self.runs.end(batch.reason, batch.steps_per_s, batch.elapsed,
                       batch.divergence.step if batch.divergence is not None else None)
+        self.time_travel.run_ended(batch)  # after a divergence: at the last finite snapshot
         if batch.divergence is not None:
             cfg = self.controller.config
             lr = self.controller.trainer.lr if self.controller.trainer else (cfg.lr if cfg else 0.0)
@@ -567,6 +581,8 @@ class MainWindow(QMainWindow):
         if not self.controller.shutdown(3000):
             log.warning("training worker did not stop within 3 s")
         self.plot.timer.stop()
+        if not self.sweep_tab.shutdown(5.0):
+            log.warning("sweep workers did not stop within 5 s")
         try:
             self.settings.config = self.controls.last_valid_config()
             self.settings.geometry = bytes(self.saveGeometry().data())
@@ -583,7 +599,9 @@ class MainWindow(QMainWindow):
     # -- experiments -----------------------------------------------------------
     def current_experiment(self) -> Experiment:
         runs: tuple[RecordedRun, ...] = self.runs.saved()  # every run, with outcome, speed, colour
-        return Experiment(self.controls.last_valid_config(), runs)
+        snapshots = self.time_travel.recorder if self.act_save_snapshots.isChecked() else None
+        return Experiment(self.controls.last_valid_config(), runs, sweep=self.sweep_tab.saved(),
+                          snapshots=snapshots if snapshots is not None and len(snapshots) else None)
 
     def save_experiment(self, path: str) -> bool:
         try:
@@ -607,6 +625,10 @@ class MainWindow(QMainWindow):
         self.controls.set_config(exp.config)
         self.controls.reset_user_choices()
         self.runs.extend(exp.runs)  # all in one go: the plot and the table follow once
+        if exp.sweep is not None:
+            self.sweep_tab.load(exp.sweep)
+        if exp.snapshots is not None:  # a recorded run to scrub
+            self.time_travel.load(exp.snapshots)
         self.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
         return True
 
@@ -630,6 +652,20 @@ class MainWindow(QMainWindow):
                                               self.tr("CSV files (*.csv)"))
         if path:
             self.export_csv(path)
+
+    @Slot(object)
+    def open_sweep_cell(self, result) -> None:
+        """A sweep's cell as a run on the Training tab: its curve, and its settings in the controls and code."""
+        from ..core.runs import Run
+
+        outcome = result.reason if result.reason in ("completed", "stopped", "diverged", "error") else "recorded"
+        run = Run(self.tr("sweep: {0}").format(", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}"
+                                                          for k, v in result.values)),
+                  result.config, result.steps, result.losses, outcome=outcome,
+                  diverged_step=result.diverged_step, steps_per_s=result.steps_per_s, elapsed_s=result.elapsed)
+        self.runs.add(run)
+        self.controls.set_config(result.config)
+        self.tabs.setCurrentWidget(self.training_tab)
 
     def export_csv(self, path: str) -> bool:
         return exports.export_csv(self, self.runs, path)

@@ -195,6 +195,20 @@ class GradientInspector(QWidget):
             done = before
         self.show_grad_norms(norm_steps[done:], grad_norms[done:])
 
+    def show_state(self, stats: StepStats, norm_steps: np.ndarray, grad_norms: np.ndarray) -> None:
+        """Show a recorded state (time travel): ``stats`` and the norm history up to it, drawn at once.
+
+        The norm history is rebuilt from ``norm_steps``/``grad_norms`` alone; the divergence
+        summary and a gradient check's result stay.
+        """
+        names = tuple(p.name for p in stats.params)
+        self._history.reset(names)
+        self.charts_page.reset_norm_curves(names, self._selected)
+        self._latest = None
+        self.set_frozen(False)
+        self.show_batch((stats,), norm_steps, grad_norms)
+        self._draw_charts()
+
     def clear(self) -> None:
         """Forget the run: empty table and plots, no divergence, no check result, no freeze."""
         self._shown = self._latest = None

@@ -1,0 +1,100 @@
+"""The Sweep tab: its cells equal ``train``, a stop keeps finished cells, a click opens a cell as a
+run on the Training tab, and a sweep saved in an experiment reopens."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from playground.core.config import TrainConfig
+from playground.core.sweep import NOT_RUN, Sweep, make_spec
+from tests.test_sweep import assert_same_bits, train_losses
+
+WAIT_MS = 120_000
+
+
+def _tab(qtbot, base: TrainConfig, workers: int | None = None):
+    from playground.gui.sweep_tab import SweepTab
+
+    tab = SweepTab(lambda: base, workers=workers)
+    qtbot.addWidget(tab)
+    tab.show()
+    return tab
+
+
+def test_the_tabs_cells_equal_train(qtbot, tmp_path):
+    tab = _tab(qtbot, TrainConfig(steps=30))
+    assert tab.accessibleName() == "Sweep"
+    tab.axis1.set_field("lr")
+    tab.axis1.set_lr_range("1e-7", "1e-4", 2)  # 1e-4 diverges
+    tab.axis2.set_field("H")
+    tab.axis2.set_values("10, 100")
+    qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+    assert tab.running and tab.stop_button.isEnabled()
+    qtbot.waitUntil(lambda: not tab.running, timeout=WAIT_MS)
+    assert sorted(tab.results) == [0, 1, 2, 3]
+    assert tab.progress.value() == 100
+    for i, r in tab.results.items():
+        assert r.config == TrainConfig(steps=30, lr=(1e-7, 1e-4)[i // 2], H=(10, 100)[i % 2])
+        _code, expected = train_losses(r.config, tmp_path, f"gui{i}")
+        assert_same_bits(r.losses, expected)
+        x, y = tab.cells[i].curve.getData()  # the small plot draws log10 of its finite losses
+        finite = np.isfinite(expected)
+        assert np.array_equal(x, np.flatnonzero(finite).astype(float))
+        assert np.allclose(y, np.log10(expected[finite]), rtol=1e-6)
+    heat = tab.measure_values()
+    assert heat.shape == (2, 2)
+    assert np.allclose(heat[0], np.log10([tab.results[0].final_loss, tab.results[1].final_loss]), rtol=1e-9)
+    assert np.all(np.isnan(heat[1]))  # the diverged row has no final loss: marked instead
+    assert len(tab.heat_marks) == 2
+
+
+def test_stop_keeps_finished_cells(qtbot, tmp_path):
+    tab = _tab(qtbot, TrainConfig(steps=300), workers=1)
+    tab.axis1.set_field("H")
+    tab.axis1.set_values("1, 4096, 2")  # H=4096 takes about a tenth of a second a step
+    tab.run()
+    qtbot.waitUntil(lambda: tab.cells[1].progress.value() > 0, timeout=WAIT_MS)
+    qtbot.mouseClick(tab.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not tab.running, timeout=WAIT_MS)
+    first, second, third = (tab.results[i] for i in range(3))
+    assert first.reason == "completed"
+    _code, expected = train_losses(first.config, tmp_path, "kept")
+    assert_same_bits(first.losses, expected)
+    assert second.reason == "stopped" and 0 < len(second.losses) < 300
+    assert third.reason == NOT_RUN
+    assert tab.run_button.isEnabled() and not tab.stop_button.isEnabled()
+
+
+def test_a_click_opens_the_cell_as_a_run_and_a_saved_sweep_reopens(make_window, qtbot, tmp_path):
+    spec = make_spec(TrainConfig(steps=15), {"lr": (1e-7, 1e-6), "H": (10, 20)})
+    sweep = Sweep(spec, workers=0)
+    results = sweep.run()
+    w = make_window()
+    w.sweep_tab.start(spec)  # in worker processes, as the Run button does
+    qtbot.waitUntil(lambda: not w.sweep_tab.running, timeout=WAIT_MS)
+    for r in results:  # the tab's cells trained the same numbers as in-process ones
+        assert_same_bits(w.sweep_tab.results[r.index].losses, r.losses)
+    w.tabs.setCurrentWidget(w.sweep_tab)
+    cell = w.sweep_tab.cells[3]
+    before = len(w.runs)
+    qtbot.mouseClick(cell.title, Qt.MouseButton.LeftButton)  # the label passes the click to its cell
+    assert len(w.runs) == before + 1
+    run = w.runs[len(w.runs) - 1]
+    assert run.config == results[3].config
+    assert_same_bits(run.losses, results[3].losses)
+    assert run.outcome == "completed"
+    assert w.tabs.currentWidget() is w.training_tab
+    assert w.controls.last_valid_config() == results[3].config
+    assert w.plot.is_drawn(run)
+
+    path = str(tmp_path / "sweep.bpexp.json")
+    assert w.save_experiment(path)
+    other = make_window()
+    assert other.open_experiment(path)
+    tab = other.sweep_tab
+    assert tab.spec == spec
+    assert sorted(tab.results) == [0, 1, 2, 3]
+    for r in results:
+        assert_same_bits(tab.results[r.index].losses, r.losses)
+        assert tab.cells[r.index].result is tab.results[r.index]
