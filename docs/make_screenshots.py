@@ -68,6 +68,24 @@ def main() -> None:
         if not window.inspector.divergence_toggle.isChecked():
             window.inspector.divergence_toggle.click()
 
+    def step_through() -> None:
+        """The Step-through tab at the small sizes, on the backward pass's grad_w1."""
+        view = window.step_through
+        window.tabs.setCurrentWidget(view)
+        view.small_button.setChecked(True)
+        view.recompute()
+        while view.current_stage() is not None and view.current_stage().name != "grad_w1":
+            view.next()
+
+    def network() -> None:
+        """The Network panel beside the plot while a tanh network trains."""
+        window.tabs.setCurrentWidget(window.training_tab)
+        window.side_tabs.setCurrentWidget(window.network)
+        window.speed.setCurrentIndex(window.speed.findData(100.0))
+        window.controls.set_config(window.controls.config().replace(steps=2_000_000, mistake="none",
+                                                                    activation="tanh", H=20))
+        window.start_new()
+
     cfg = window.controls.config().replace(steps=2_000_000)
     window.controls.set_config(cfg)
     steps = [
@@ -82,7 +100,11 @@ def main() -> None:
         (9700, diverge),
         (12000, expand_divergence),
         (12800, lambda: shot("diagnosis")),
-        (13000, window.close),
+        (13000, step_through),
+        (13800, lambda: shot("step-through")),
+        (14000, network),
+        (17000, lambda: shot("network")),
+        (17200, window.close),
     ]
     for delay, action in steps:
         QTimer.singleShot(delay, action)

@@ -91,6 +91,9 @@ class ValueTable(QTableWidget):
         rows, cols = m.shape
         self.setRowCount(rows)
         self.setColumnCount(cols)
+        # Numbered from 0, as NumPy and torch index them.
+        self.setVerticalHeaderLabels([str(r) for r in range(rows)])
+        self.setHorizontalHeaderLabels([str(c) for c in range(cols)])
         for r in range(rows):
             for c in range(cols):
                 item = self.item(r, c)
@@ -227,7 +230,15 @@ class StepThroughView(QWidget):
         self.code.setAccessibleName(self.tr("Step-through code"))
         self.code.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the arrow keys step, not move a cursor
         self.code.viewport().installEventFilter(self)
-        splitter.addWidget(self.code)
+        code_side = QWidget()
+        c_layout = QVBoxLayout(code_side)
+        c_layout.setContentsMargins(0, 0, 0, 0)
+        c_layout.addWidget(self.code, 1)
+        self.style_label = QLabel()
+        self.style_label.setWordWrap(True)
+        self.style_label.setAccessibleName(self.tr("How the style computes it"))
+        c_layout.addWidget(self.style_label)
+        splitter.addWidget(code_side)
 
         right = QWidget()
         r_layout = QVBoxLayout(right)
@@ -349,15 +360,27 @@ class StepThroughView(QWidget):
         except Exception as exc:  # noqa: BLE001 - a data file that went away, a bad size: say it
             self._show_message(self.tr("Cannot step through this configuration: {0}").format(exc))
             return
+        self.style_label.setText(self._style_text(cfg))
         lines, self._line_of_stage = code_listing(self.result)
         self.code.setPlainText("\n".join(lines))
         names = self.result.names()
         self.show_stage(names.index(previous) if previous in names else 0)
 
+    def _style_text(self, cfg: TrainConfig) -> str:
+        """How the chosen style does what the listing writes out by hand."""
+        if cfg.style == "numpy":
+            return self.tr("The NumPy style runs exactly these lines. Beside each value: PyTorch autograd's "
+                           "for the same numbers.")
+        if cfg.style == "tensors":
+            return self.tr("The raw-tensor style writes the forward pass with x.mm(w1); loss.backward() does "
+                           "the whole backward pass, and autograd's values are shown beside each line.")
+        return self.tr("The {0} style runs y_pred = model(x) and loss.backward(); nn.Linear keeps its weight "
+                       "as (out, in), so w1 here is linear1.weight.T.").format(cfg.style)
+
     def _show_message(self, text: str) -> None:
         self.result = None
         self.code.clear()
-        for label in (self.title_label, self.words_label, self.formula_label, self.shape_label,
+        for label in (self.style_label, self.title_label, self.words_label, self.formula_label, self.shape_label,
                       self.difference_label, self.note_label):
             label.clear()
         self.message.setText(text)
