@@ -411,7 +411,7 @@ class Trainer:
         """[test loss, training accuracy, test accuracy] of the current weights (NaN where none)."""
         nan = math.nan
         test = runner.evaluate(runner.x_test, runner.y_test) if runner.x_test is not None else None
-        train_acc = runner.evaluate(runner.x, runner.y)[1] if runner.data.classification else None
+        train_acc = runner.train_accuracy() if runner.data.classification else None
         if isinstance(test, torch.Tensor) or isinstance(train_acc, torch.Tensor):
             dev = (test if test is not None else train_acc).device
             full = torch.full((3,), nan, dtype=torch.float64, device=dev)

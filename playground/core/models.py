@@ -129,6 +129,16 @@ class Runner:
         """The network's output for the (standardised) inputs ``x``, without tracking gradients."""
         raise NotImplementedError
 
+    #: The training outputs of the last :meth:`forward_backward` of a classifier (no copy).
+    last_pred: Any = None
+
+    def train_accuracy(self) -> Any:
+        """Share of training samples the last :meth:`forward_backward` classified right (before
+        that step's update, as its loss); a 0-d tensor on the device, or a float."""
+        if isinstance(self.last_pred, np.ndarray):
+            return float((self.last_pred.argmax(axis=1) == self.y).mean())
+        return (self.last_pred.argmax(1) == self.y).float().mean()
+
     def evaluate(self, x: Any, y: Any) -> Any:
         """[loss, accuracy] of the current weights on ``x``, ``y`` (accuracy NaN for a regression),
         computed as the exported script computes them; stays on the device."""
@@ -278,6 +288,8 @@ class TensorsRunner(TorchRunner):
     def forward_backward(self) -> torch.Tensor:
         y_pred = self._forward(self.x)
         loss = self._loss(y_pred, self.y)
+        if self.ce:
+            self.last_pred = y_pred.detach()
         if self.optimizer is not None and self.zero_grads:
             self.optimizer.zero_grad()
         loss.backward()
@@ -325,6 +337,8 @@ class ModelRunner(TorchRunner):
     def forward_backward(self) -> torch.Tensor:
         y_pred = self.model(self.x)
         loss = self.loss_fn(y_pred, self.y)
+        if self.ce:
+            self.last_pred = y_pred.detach()
         if self.optimizer is not None and self.zero_grads:
             self.optimizer.zero_grad()
         loss.backward()
@@ -346,6 +360,20 @@ def _np_activation(name: str) -> tuple[Callable[[np.ndarray], np.ndarray], Calla
     if name == "sigmoid":
         return (lambda h: 1 / (1 + np.exp(-h))), (lambda h, a: a * (1 - a))
     return (lambda h: h), (lambda h, a: np.ones_like(h))
+
+
+def _np_cross_entropy(y_pred: np.ndarray, y: np.ndarray, grads: bool) -> tuple[Any, np.ndarray | None]:
+    """Softmax cross-entropy by hand (a stable log-softmax) and, when ``grads``, its gradient
+    by ``y_pred``: softmax minus the one-hot target, over the number of samples."""
+    z = y_pred - y_pred.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    rows = np.arange(len(y))
+    loss = -log_p[rows, y].mean()
+    if not grads:
+        return loss, None
+    grad = np.exp(log_p)
+    grad[rows, y] -= 1
+    return loss, grad / len(y)
 
 
 class NumpyRunner(Runner):
@@ -384,14 +412,8 @@ class NumpyRunner(Runner):
         if "b2" in params:
             y_pred = y_pred + params["b2"]
         if self.ce:
-            # softmax, then the mean of -log(probability of the right class)
-            z = y_pred - y_pred.max(axis=1, keepdims=True)
-            log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-            rows = np.arange(len(y))
-            loss = -log_p[rows, y].mean()
-            grad = np.exp(log_p)
-            grad[rows, y] -= 1
-            return float(loss), {"h": h, "h_act": h_act, "grad_y_pred": grad / len(y), "y_pred": y_pred}
+            loss, grad = _np_cross_entropy(y_pred, y, True)
+            return float(loss), {"h": h, "h_act": h_act, "grad_y_pred": grad, "y_pred": y_pred}
         diff = y_pred - y
         loss = np.square(diff).mean() if self.mean else np.square(diff).sum()
         return float(loss), {"h": h, "h_act": h_act, "diff": diff, "y_pred": y_pred}
@@ -419,6 +441,8 @@ class NumpyRunner(Runner):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             loss, cache = self.forward(self.params)
             self.grads = self.backward(self.params, cache)
+        if self.ce:
+            self.last_pred = cache["y_pred"]
         return loss
 
     def update(self) -> None:
@@ -440,8 +464,13 @@ class NumpyRunner(Runner):
 
     def evaluate(self, x: Any, y: Any) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            loss, cache = self.forward(self.params, x, y)
-        acc = float((cache["y_pred"].argmax(axis=1) == y).mean()) if self.ce else math.nan
+            y_pred = self.predict(x)
+            if self.ce:
+                loss = float(_np_cross_entropy(y_pred, y, False)[0])
+                acc = float((y_pred.argmax(axis=1) == y).mean())
+            else:
+                sq = np.square(y_pred - y)
+                loss, acc = float(sq.mean() if self.mean else sq.sum()), math.nan
         return np.array([loss, acc], dtype=np.float64)
 
     def named_grads(self) -> list[tuple[str, torch.Tensor | None]]:
