@@ -18,19 +18,19 @@ import textwrap
 import threading
 import time
 import weakref
+from functools import partial
 
 import pytest
-import torch
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QAbstractAnimation, QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QPushButton
 
-import playground.core.loop as loop_mod
-import playground.core.models as models
 from playground.core.config import TrainConfig
-from playground.gui.controller import FINISHED, IDLE, PAUSED, RUNNING
+from playground.gui.controller import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
 from playground.gui.main_window import MainWindow
+
+from . import worker_faults
 
 SMALL = dict(N=16, D_in=40, H=12, D_out=4)
 SOAK_CYCLES = 300
@@ -160,64 +160,41 @@ def test_restart_with_lr_over_10_offered_after_a_divergence_runs(window, qtbot):
 
 
 # -- out of memory ------------------------------------------------------------------------
-def _oom_after(calls: int, error: BaseException):
-    original = models.TensorsRunner.forward_backward
-    count = [0]
-
-    def forward_backward(self):
-        count[0] += 1
-        if count[0] > calls:
-            raise error
-        return original(self)
-
-    return forward_backward
-
-
-@pytest.mark.parametrize("error", [
-    torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 7.79 GiB total capacity)"),
-    MemoryError(),
-], ids=["device", "host"])
-def test_out_of_memory_in_a_step_is_reported_and_the_next_run_works(window, qtbot, monkeypatch, error):
-    w = window(TrainConfig(**SMALL, steps=10_000))
-    # Its own context: monkeypatch.undo() would also undo the autouse fixture that keeps the
-    # settings in a temporary folder, and the window's close would then write the user's own.
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(models.TensorsRunner, "forward_backward", _oom_after(25, error))
-        w.start_or_resume()
-        wait_state(qtbot, w, FINISHED)
-        last = w._last_batch
-        assert last.reason == "error" and "out of memory" in last.error and "smaller" in last.error
-        assert "out of memory" in visible_text(w)
-        assert len(w.plot.runs[-1].history) == 25  # the steps before the failure are kept
+# The faults are planted in the worker process (tests/worker_faults.py): training runs there.
+@pytest.mark.parametrize("kind", ["device", "host"])
+def test_out_of_memory_in_a_step_is_reported_and_the_next_run_works(window, qtbot, kind):
+    with pytest.MonkeyPatch.context() as mp:  # not monkeypatch.undo(): see conftest's settings guard
+        mp.setattr(TrainingController, "worker_setup", partial(worker_faults.fail_step, 25, kind))
+        w = window(TrainConfig(**SMALL, steps=10_000))
+    w.start_or_resume()
+    wait_state(qtbot, w, FINISHED)
+    last = w._last_batch
+    assert last.reason == "error" and "out of memory" in last.error and "smaller" in last.error
+    assert "out of memory" in visible_text(w)
+    assert len(w.plot.runs[-1].history) == 25  # the steps before the failure are kept
     w.controls.set_config(TrainConfig(**SMALL, steps=40))
     w.start_or_resume()
     wait_state(qtbot, w, FINISHED)
     assert w._last_batch.reason == "completed"
 
 
-def test_out_of_memory_while_building_the_model_is_reported(window, qtbot, monkeypatch):
-    w = window(TrainConfig(**SMALL, steps=50))
-
-    def no_memory(cfg, device=None):
-        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 9.00 GiB")
-
-    with pytest.MonkeyPatch.context() as mp:  # not monkeypatch.undo(): see the test above
-        mp.setattr(loop_mod, "build_runner", no_memory)
-        w.start_or_resume()
-        assert w.controller.state == IDLE
-        assert "out of memory" in visible_text(w)
+def test_out_of_memory_while_building_the_model_is_reported(window, qtbot):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(TrainingController, "worker_setup", worker_faults.fail_build)
+        w = window(TrainConfig(**SMALL, steps=50))
+    w.start_or_resume()
+    wait_state(qtbot, w, FINISHED)
+    assert w._last_batch.reason == "error" and len(w.plot.runs[-1].history) == 0
+    assert "out of memory" in visible_text(w)
     w.start_or_resume()
     wait_state(qtbot, w, FINISHED)
     assert w._last_batch.reason == "completed"
 
 
-def test_out_of_memory_taking_the_snapshot_ends_the_run_with_a_message(window, qtbot, monkeypatch):
-    w = window(TrainConfig(**SMALL, steps=10_000))
-
-    def snapshot(self):
-        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 64.00 MiB")
-
-    monkeypatch.setattr(models.TensorsRunner, "snapshot", snapshot)
+def test_out_of_memory_taking_the_snapshot_ends_the_run_with_a_message(window, qtbot):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(TrainingController, "worker_setup", worker_faults.fail_snapshot)
+        w = window(TrainConfig(**SMALL, steps=10_000))
     w.start_or_resume()
     wait_state(qtbot, w, FINISHED)
     assert w._last_batch.reason == "error" and "out of memory" in visible_text(w)

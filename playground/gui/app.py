@@ -209,10 +209,6 @@ def _build_window(experiment: str | None):
 
 
 def _application(argv: Sequence[str] | None) -> QApplication:
-    # The training thread releases the GIL in every torch call and must win it back
-    # from the GUI thread each time; a 1 ms switch interval (default 5 ms) keeps
-    # those hand-overs short while the GUI paints.
-    sys.setswitchinterval(0.001)
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     app.setApplicationName("Backprop Playground")
     app.setOrganizationName("backprop-playground")
@@ -261,6 +257,9 @@ def create_app(argv: Sequence[str] | None = None, exec_app: bool = True, experim
         status = app.exec()
     finally:
         ctrl_c.uninstall()
+        from .controller import close_all_workers
+
+        close_all_workers()  # the worker is gone before the window's process ends
     return EXIT_INTERRUPTED if ctrl_c.interrupted else status
 
 

@@ -1,45 +1,48 @@
-"""The one object that knows about threads: runs the core's loop in a worker.
+"""The one object that knows where training runs: a worker process, fed by commands.
 
-Training runs in a superqt ``GeneratorWorker`` (a QRunnable on the global
-QThreadPool) iterating :meth:`Trainer.batches`.  Only plain data crosses back:
-each frozen :class:`~playground.core.loop.Batch` arrives through the worker's
-``yielded`` signal, queued to the GUI thread, and is re-emitted as
-``batchReady``.
+Training runs in a process of its own (core/worker.py): the window's interpreter only
+draws, so neither waits for the other, and a crash inside a step ends the run, not the
+window.  Only plain data crosses back: each frozen :class:`~playground.core.loop.Batch`
+arrives on the host's reader thread, is queued to the GUI thread, and is re-emitted as
+``batchReady``.  :attr:`TrainingController.trainer` is the window's view of the run
+(:class:`RunView`: its configuration, step, lr, device), kept up to date from the batches.
 
-States (what the window shows): ``idle`` (no run), ``running``, ``paused`` (a
-run with no worker: the trainer keeps its weights), ``finished`` (the run ended;
-its data stays until Reset or the next Start).  Pause ends the worker between
-batches; Resume and Step start a new worker on the same trainer, so a paused run
-can step one step at a time.
+States (what the window shows): ``idle`` (no run), ``running``, ``paused`` (a run no
+launch trains: the worker keeps its weights), ``finished`` (the run ended; its data stays
+until Reset or the next Start).  Pause ends the launch between batches; Resume and Step
+start a new launch of the same run, so a paused run can step one step at a time.
 
 Two tables say how the controller moves, and its code consults them:
 :data:`COMMANDS`, what each command does in each situation (the state, plus
-whether a worker is still winding down), and :data:`STATE_CHANGES`, which state
-may follow which.  A command that needs the worker gone waits in a queue and
-runs once the worker has ended; :meth:`TrainingController.when_idle` adds to the
+whether a launch is still winding down), and :data:`STATE_CHANGES`, which state
+may follow which.  A command that needs the launch gone waits in a queue and
+runs once the launch has ended; :meth:`TrainingController.when_idle` adds to the
 same queue.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import threading
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
-from superqt.utils import GeneratorWorker, create_worker
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from ..core.config import ConfigError, TrainConfig
-from ..core.loop import Batch, Trainer
+from ..core.loop import Batch
+from ..core.worker import RunInfo, WorkerHost, exit_text
 
 log = logging.getLogger(__name__)
 
 IDLE, RUNNING, PAUSED, FINISHED = "idle", "running", "paused", "finished"
 #: Stop (or a restart) waits this long for the step in progress; a slower step is let go:
-#: the run ends now, and the step finishes in the background with nothing to show for it.
-#: A matrix product cannot be interrupted, and one step at N=65536, H=8192 takes 26 s here.
+#: the run ends now, and the worker process, stuck in that step, is killed (a fresh one
+#: trains the next run).  A matrix product cannot be interrupted, and one step at N=65536,
+#: H=8192 takes 26 s here.
 STOP_GRACE_MS = 800
 
 #: Which state may follow which (every change of state is checked against this).
@@ -79,33 +82,92 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-class _WorkerRelay(QObject):
-    """Hands one worker's signals to the controller, until the controller lets the worker go."""
+#: Runs, launches and calls are numbered across every controller of this process, so a
+#: message about an earlier one (from a worker another window used before) is known.
+_ids = itertools.count(1)
 
-    def __init__(self, controller: TrainingController) -> None:
-        super().__init__(controller)
-        self.controller = controller
-        self.let_go = False
-        self.finished = False
+#: Idle workers that closed windows handed back, for the next window to take at once.
+_spare: list[WorkerHost] = []
+#: Every worker this process started and has not closed (all are closed at exit).
+_hosts: list[WorkerHost] = []
+_SPARE_LIMIT = 1
 
-    @Slot(object)
-    def on_yielded(self, batch: Batch) -> None:
-        if not self.let_go:
-            self.controller._on_yielded(batch)
 
-    @Slot(object)
-    def on_errored(self, exc: Any) -> None:
-        if not self.let_go:
-            self.controller._on_errored(exc)
+def _drop_message(host: WorkerHost, msg: tuple) -> None:
+    """Where a spare worker's messages go: nowhere (it trains nothing)."""
 
-    @Slot()
-    def on_finished(self) -> None:
-        self.finished = True
-        if self.let_go:
-            self.controller._let_go.discard(self)
-        else:
-            self.controller._on_finished()
-        self.deleteLater()
+
+def _take_host(setup: Callable[[], None] | None, on_message: Callable[[WorkerHost, tuple], None]) -> WorkerHost:
+    """A spare worker when one is alive (and no special set-up is asked for), else a new one."""
+    while setup is None and _spare:
+        host = _spare.pop()
+        if host.alive:
+            host.on_message = on_message
+            return host
+    host = WorkerHost(on_message, setup)
+    _hosts[:] = [h for h in _hosts if h.alive] + [host]
+    return host
+
+
+def _give_back(host: WorkerHost) -> None:
+    """Keep ``host`` as a spare when it can serve another window, else close it."""
+    host.on_message = _drop_message
+    if host.alive and host.setup is None and len(_spare) < _SPARE_LIMIT:
+        host.send("drop", None)
+        _spare.append(host)
+    else:
+        host.close()
+
+
+def close_all_workers() -> None:
+    """End every worker process this process started (at exit: none is left behind)."""
+    _spare.clear()
+    for host in list(_hosts):
+        host.close()
+    _hosts.clear()
+
+
+class RunView:
+    """The window's view of the run the worker trains: what its batches have told so far."""
+
+    def __init__(self, config: TrainConfig, run: int) -> None:
+        self.config = config
+        self.run = run
+        self.step = 0
+        self.lr = config.lr
+        self.elapsed = 0.0
+        self.ended = False
+        self.device = ""
+        #: The model's parameter names, in order (known once the worker has built it).
+        self.param_names: tuple[str, ...] = ()
+        self.fast_reason: str | None = None
+
+    def built(self, info: RunInfo) -> None:
+        self.device = info.device
+        self.param_names = info.param_names
+        self.fast_reason = info.fast_reason
+
+    def update(self, batch: Batch) -> None:
+        self.step = batch.step
+        self.elapsed = batch.elapsed
+        self.device = batch.device
+        if batch.lr_changes:
+            self.lr = batch.lr_changes[-1][1]
+        if batch.done:
+            self.ended = True
+
+    def end_batch(self, reason: str, error: str | None = None) -> Batch:
+        """The last batch of a run that ends here, not in the worker (nothing new to show)."""
+        self.ended = True
+        return Batch(steps=np.empty(0, dtype=np.int64), losses=np.empty(0), stats=(), lr_changes=(),
+                     step=self.step, total=self.config.steps, elapsed=self.elapsed,
+                     device=self.device or self.config.device, done=True, reason=reason, error=error)
+
+
+class _Mailbox(QObject):
+    """Carries the worker's messages from the reader thread to the GUI thread (queued)."""
+
+    arrived = Signal(object, object)  # WorkerHost, message tuple
 
 
 class TrainingController(QObject):
@@ -114,28 +176,40 @@ class TrainingController(QObject):
     runEnded = Signal(object)  # the last Batch (reason: completed/stopped/diverged/error)
     stateChanged = Signal(str)
     failed = Signal(str)  # a run could not start (bad config, out of memory while building)
+    workerReady = Signal()  # the worker has loaded torch: a run starts at once
+
+    #: Called first in each new worker process: a picklable module-level function (tests
+    #: use it to slow a step down inside the worker).
+    worker_setup: Callable[[], None] | None = None
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.trainer: Trainer | None = None
+        self.trainer: RunView | None = None
         self.state = IDLE
-        self._worker: GeneratorWorker | None = None
-        self._relay: _WorkerRelay | None = None
-        #: Workers let go by a stop while a slow step was in progress (they end on their own).
-        self._let_go: set[_WorkerRelay] = set()
-        #: What to do once the worker has ended, in order (empty whenever no worker runs).
+        #: The launch the worker is training (None: none).
+        self._launch: int | None = None
+        #: Set by the reader thread when the current launch has ended (see :meth:`shutdown`).
+        self._launch_done = threading.Event()
+        #: Workers killed in a step that outlasted a stop's grace, until they have gone.
+        self._killed: set[WorkerHost] = set()
+        #: What to do once the launch has ended, in order (empty whenever none runs).
         self._queued: list[Callable[[], Any]] = []
+        self._calls: dict[int, Callable[[bool, Any], None]] = {}
         self.batch_seconds = 0.05
         #: Steps a second the runs train at (None: full speed); see :meth:`set_pace`.
         self.pace: float | None = None
         #: New runs replay their step from CUDA graphs (core/fastmode.py) where that applies.
         self.fast = False
+        self._mailbox = _Mailbox(self)
+        self._mailbox.arrived.connect(self._on_message)
+        self._host: WorkerHost | None = None
+        self._ensure_host()  # torch loads in the worker while the window is built
 
     # -- queries ---------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        """A worker is running (or winding down)."""
-        return self._worker is not None
+        """A launch is training (or winding down)."""
+        return self._launch is not None
 
     @property
     def config(self) -> TrainConfig | None:
@@ -143,8 +217,17 @@ class TrainingController(QObject):
 
     @property
     def steps_let_go(self) -> int:
-        """Workers still finishing a step after their run was stopped."""
-        return len(self._let_go)
+        """Worker processes killed in a step that a stop could not wait for, not yet gone."""
+        return len(self._killed)
+
+    @property
+    def worker_ready(self) -> bool:
+        """The worker has loaded torch (a run starts at once)."""
+        return self._host is not None and self._host.ready.is_set()
+
+    @property
+    def worker_pid(self) -> int | None:
+        return None if self._host is None else self._host.pid
 
     # -- commands: each does what COMMANDS says for the present situation --------------
     def start(self, cfg: TrainConfig, paused: bool = False) -> bool:
@@ -173,35 +256,66 @@ class TrainingController(QObject):
         self._do("reset")
 
     def when_idle(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` now if no worker runs, else once the worker has finished."""
+        """Call ``callback`` now if no launch runs, else once the launch has finished."""
         self._do("when_idle", callback)
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
-        """Stop any worker and wait for it; True when no worker is left."""
+        """End any run and wait for the worker to finish its step; True when it has.
+
+        A step that takes longer than ``timeout_ms`` is not waited for: its worker is
+        killed (True as well: nothing is left running).
+        """
         self._do("shutdown")
-        return QThreadPool.globalInstance().waitForDone(timeout_ms)
+        if self._launch is None:
+            return True
+        if not self._launch_done.wait(timeout_ms / 1000):
+            self._kill_worker()
+            return True
+        # The worker has ended the run; its last messages are still on their way here.
+        self._launch = None
+        if self.trainer is not None:
+            self.trainer.ended = True
+        return True
+
+    def close_worker(self) -> None:
+        """Hand the worker back (the window is closing): a spare for another window, or closed."""
+        host, self._host = self._host, None
+        if host is not None:
+            _give_back(host)
 
     def set_lr(self, lr: float) -> None:
         """New learning rate from the next step on, without resetting the model."""
         if self.trainer is not None and not self.trainer.ended:
-            self.trainer.set_lr(lr)
+            self._send("lr", self.trainer.run, lr)
 
     def set_pace(self, steps_per_s: float | None) -> None:
         """Train at most ``steps_per_s`` steps a second (None: full speed), the current run
         from its next step on: the worker sleeps between steps, it never slows full speed."""
         self.pace = steps_per_s
         if self.trainer is not None and not self.trainer.ended:
-            self.trainer.set_pace(steps_per_s)
+            self._send("pace", self.trainer.run, steps_per_s)
 
     @Slot(bool)
     def set_fast(self, on: bool) -> None:
         """Use the GPU fast mode for the next runs (a run keeps the mode it started with)."""
         self.fast = bool(on)
 
+    def call_in_worker(self, function: Callable[..., Any], args: tuple,
+                       done: Callable[[bool, Any], None]) -> None:
+        """Run ``function(trainer_or_None, *args)`` in the worker, with the current run's trainer;
+        ``done(ok, value_or_exception)`` follows in the GUI thread.  ``function`` must be a
+        module-level function and its result plain data."""
+        token = next(_ids)
+        self._calls[token] = done
+        run = None if self.trainer is None else self.trainer.run
+        if not self._send("call", token, function, run, args):
+            self._calls.pop(token)
+            done(False, RuntimeError(self.tr("the training process is not running")))
+
     def _situation(self) -> str:
         """Where the controller is, as far as a command cares: one of :data:`SITUATIONS`."""
         run_open = self.trainer is not None and not self.trainer.ended
-        if self._worker is not None:
+        if self._launch is not None:
             return TRAINING if run_open else ENDING
         return PAUSED_RUN if run_open else NO_RUN
 
@@ -210,22 +324,23 @@ class TrainingController(QObject):
 
     # -- actions: the cells of COMMANDS ----------------------------------------------
     def _ignore(self, *_args: Any) -> None:
-        """The command means nothing here (resume a finished run, pause with no worker...)."""
+        """The command means nothing here (resume a finished run, pause with no launch...)."""
 
     def _start_run(self, cfg: TrainConfig, paused: bool) -> bool:
+        from ..core.config import check_device
+
         try:
-            self.trainer = Trainer(cfg, pace=self.pace, fast=self.fast)
+            check_device(cfg)
         except ConfigError as exc:
             self.failed.emit(str(exc))
             return False
-        except (MemoryError, RuntimeError) as exc:
-            self.failed.emit(self.tr("could not build the model: {0}").format(exc))
-            return False
+        self.trainer = RunView(cfg, next(_ids))
+        self._send("start", self.trainer.run, cfg, self.pace, self.fast)
         self.runStarted.emit(cfg)
         if paused:
             self._set_state(PAUSED)
         else:
-            self._launch(None)
+            self._launch_steps(None)
         return True
 
     def _stop_then_start(self, cfg: TrainConfig, paused: bool) -> bool:
@@ -233,36 +348,34 @@ class TrainingController(QObject):
         return self._start_run(cfg, paused)
 
     def _end_then_start(self, cfg: TrainConfig, paused: bool) -> bool:
-        """End the worker's run; the new one starts when the worker is gone (replacing the queue)."""
+        """End the launch's run; the new one starts when the launch is over (replacing the queue)."""
         self._end_current()
         self._queued = [partial(self.start, cfg, paused)]
         self._let_go_later()
         return True
 
     def _resume_after(self) -> None:
-        """Resume once the worker is gone (replacing the queue, as a new start does)."""
+        """Resume once the launch is over (replacing the queue, as a new start does)."""
         self._queued = [self.resume]
 
     def _launch_run(self) -> None:
-        self._launch(None)
+        self._launch_steps(None)
 
     def _launch_one_step(self) -> None:
-        self._launch(1)
+        self._launch_steps(1)
 
     def _pause_then_step(self) -> None:
-        """Pause, then step once the worker is gone (after whatever else was queued)."""
-        assert self._worker is not None
+        """Pause, then step once the launch is over (after whatever else was queued)."""
         if not self._queued:
-            self._worker.quit()  # pause first; a queued restart stays queued
+            self._send("pause", self._launch)  # pause first; a queued restart stays queued
         self._queued.append(self.step_once)
 
     def _quit_worker(self) -> None:
-        assert self._worker is not None
         self._queued = []
-        self._worker.quit()
+        self._send("pause", self._launch)
 
     def _end_worker_run(self) -> None:
-        """Ask the worker's run to stop; a step that outlasts the grace is let go."""
+        """Ask the launch's run to stop; a step that outlasts the grace is let go."""
         self._queued = []
         self._end_current()
         self._let_go_later()
@@ -297,88 +410,148 @@ class TrainingController(QObject):
         callback()
 
     # -- internals -------------------------------------------------------------
+    def _ensure_host(self) -> WorkerHost:
+        if self._host is None or not self._host.alive:
+            self._host = _take_host(type(self).worker_setup, self._mailbox_post)
+        return self._host
+
+    def _mailbox_post(self, host: WorkerHost, msg: tuple) -> None:
+        """On the reader thread: note the end of the launch, and queue the message to the GUI thread."""
+        if msg[0] == "idle" and msg[2] == self._launch:
+            self._launch_done.set()
+        try:
+            self._mailbox.arrived.emit(host, msg)
+        except RuntimeError:  # the window is gone
+            pass
+
+    def _send(self, *msg: Any) -> bool:
+        """Send ``msg`` to the worker (False when it has gone: its death is reported separately)."""
+        return self._ensure_host().send(*msg)
+
     def _end_current(self) -> None:
         if self.trainer is not None:
-            self.trainer.request_stop()
+            self._send("stop", self.trainer.run)
 
     def _let_go_later(self) -> None:
-        relay = self._relay
-        QTimer.singleShot(STOP_GRACE_MS, self, lambda: self._let_go_if_busy(relay))
+        launch = self._launch
+        QTimer.singleShot(STOP_GRACE_MS, self, lambda: self._let_go_if_busy(launch))
 
-    def _let_go_if_busy(self, relay: _WorkerRelay | None) -> None:
-        """End the run now if its worker is still inside a step (see :data:`STOP_GRACE_MS`)."""
-        if relay is None or relay is not self._relay or relay.finished or self._worker is None:
+    def _let_go_if_busy(self, launch: int | None) -> None:
+        """End the run now if its launch is still inside a step (see :data:`STOP_GRACE_MS`)."""
+        if launch is None or launch != self._launch:
             return
-        trainer = self.trainer
-        relay.let_go = True
-        self._let_go.add(relay)
-        self._worker = self._relay = None
-        if trainer is not None:
-            # The stopping trainer belongs to its worker's thread until that ends: only its
-            # plain counters are read here, and the window forgets it.
-            self._on_yielded(Batch(
-                steps=np.empty(0, dtype=np.int64), losses=np.empty(0), stats=(), lr_changes=(),
-                step=trainer.step, total=trainer.config.steps, elapsed=trainer.elapsed,
-                device=trainer.device, done=True, reason="stopped"))
-        self.trainer = None
+        self._kill_worker()
         self._run_queued()
 
+    def _kill_worker(self) -> None:
+        """Kill the worker stuck in a step: the run ends as stopped, a fresh worker takes the next."""
+        host, self._host = self._host, None
+        self._launch = None
+        if host is not None:
+            self._killed.add(host)
+            host.kill()
+        self._fail_calls()
+        trainer = self.trainer
+        if trainer is not None and not trainer.ended:
+            self._on_yielded(trainer.end_batch("stopped"))
+        self.trainer = None
+
+    def _fail_calls(self) -> None:
+        calls, self._calls = self._calls, {}
+        for done in calls.values():
+            done(False, RuntimeError(self.tr("the training process stopped")))
+
     def _run_queued(self) -> None:
-        """Do what waited for the worker, in order; what follows one that starts a worker waits for it."""
+        """Do what waited for the launch, in order; what follows one that starts a launch waits for it."""
         waiting, self._queued = self._queued, []
         for i, callback in enumerate(waiting):
             callback()
-            if self._worker is not None:
+            if self._launch is not None:
                 self._queued.extend(waiting[i + 1:])
                 return
 
     def _forget(self) -> None:
+        if self.trainer is not None:
+            self._send("drop", self.trainer.run)
         self.trainer = None
         self._set_state(IDLE)
 
     def _finish_paused_run(self) -> None:
-        """End a run no worker is training (paused, or not yet started): it ends as "stopped"."""
+        """End a run no launch is training (paused, or not yet started): it ends as "stopped"."""
         assert self.trainer is not None
-        self.trainer.request_stop()
-        for batch in self.trainer.batches(max_steps=0):  # yields the final, empty batch
-            self._on_yielded(batch)
+        self._send("stop", self.trainer.run)
+        self._on_yielded(self.trainer.end_batch("stopped"))
 
-    def _launch(self, max_steps: int | None) -> None:
+    def _launch_steps(self, max_steps: int | None) -> None:
         assert self.trainer is not None
-        relay = _WorkerRelay(self)
-        worker = create_worker(
-            self.trainer.batches,
-            max_steps=max_steps,
-            batch_seconds=self.batch_seconds,
-            _start_thread=False,
-            _worker_class=GeneratorWorker,
-            _connect={"yielded": relay.on_yielded, "errored": relay.on_errored,
-                      "finished": relay.on_finished},
-        )
-        self._worker = worker
-        self._relay = relay
+        self._launch = next(_ids)
+        self._launch_done.clear()
         self._set_state(RUNNING)
-        worker.start()
+        self._send("train", self.trainer.run, self._launch, max_steps, self.batch_seconds)
 
-    @Slot(object)
+    @Slot(object, object)
+    def _on_message(self, host: WorkerHost, msg: tuple) -> None:
+        verb = msg[0]
+        if host is not self._host:
+            if verb == "died":
+                self._killed.discard(host)
+            return
+        if verb == "died":
+            self._on_worker_died(msg[1])
+        elif verb == "ready":
+            self.workerReady.emit()
+        elif verb == "reply":
+            done = self._calls.pop(msg[1], None)
+            if done is not None:
+                done(msg[2], msg[3])
+        elif verb == "idle":
+            if msg[2] == self._launch:
+                self._on_finished()
+        elif self.trainer is None or msg[1] != self.trainer.run:
+            return  # about a run this window has forgotten
+        elif verb == "batch":
+            self.trainer.update(msg[2])
+            self._on_yielded(msg[2])
+        elif verb == "started":
+            self.trainer.built(msg[2])
+        elif verb == "failed":
+            if not self.trainer.ended:
+                self._on_yielded(self.trainer.end_batch("error", msg[2]))
+            self.failed.emit(msg[2])
+        elif verb == "error":
+            self._on_errored(msg[2])
+
+    def _on_worker_died(self, code: int | None) -> None:
+        """The worker process has gone: the run ends with the reason, a fresh worker is started."""
+        self._host = None
+        self._fail_calls()
+        trainer = self.trainer
+        if trainer is not None and not trainer.ended:
+            text = self.tr("the training process stopped: {0}").format(exit_text(code))
+            log.error("%s", text)
+            self._on_yielded(trainer.end_batch("error", text))
+        if self._launch is not None:
+            self._launch = None
+            self._run_queued()
+        self._ensure_host()
+
     def _on_yielded(self, batch: Batch) -> None:
         self.batchReady.emit(batch)
         if batch.done:
             self._set_state(FINISHED)
             self.runEnded.emit(batch)
 
-    @Slot(object)
-    def _on_errored(self, exc: Any) -> None:
+    def _on_errored(self, text: str) -> None:
         # The core turns step failures into batches; anything here is a bug, reported not raised.
-        log.error("training worker failed: %r", exc)
-        self.failed.emit(self.tr("training stopped by an internal error: {0}").format(exc))
+        log.error("training worker failed: %s", text)
+        last = text.strip().splitlines()[-1] if text.strip() else text
+        self.failed.emit(self.tr("training stopped by an internal error: {0}").format(last))
         if self.trainer is not None:
             self.trainer.ended = True
         self._set_state(FINISHED)
 
-    @Slot()
     def _on_finished(self) -> None:
-        self._worker = self._relay = None
+        self._launch = None
         if self.trainer is not None and not self.trainer.ended and self.state == RUNNING:
             self._set_state(PAUSED)
         self._run_queued()

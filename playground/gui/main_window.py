@@ -402,8 +402,8 @@ class MainWindow(QMainWindow):
             self.intro.dismiss()
         self.runs.begin(cfg)
         self.inspector.clear()
-        self.time_travel.reset()
         self.network.clear()
+        self.time_travel.reset()
         self._last_batch = None
         self._run_started_at = time.monotonic()
 
@@ -413,10 +413,10 @@ class MainWindow(QMainWindow):
         for step, lr in batch.lr_changes:
             self.runs.change_lr(step, lr)
         self.time_travel.feed(batch)
-        if self.time_travel.live:  # else the inspector shows a recorded step
-            self.inspector.show_batch(batch.stats, batch.norm_steps, batch.grad_norms)
         if batch.stats:
             self.network.show_stats(batch.stats[-1])
+        if self.time_travel.live:  # else the inspector shows a recorded step
+            self.inspector.show_batch(batch.stats, batch.norm_steps, batch.grad_norms)
         if self._single_step and len(batch.losses) == 1 and batch.stats:
             self._single_step = False
             history = self.runs.current.history if self.runs.current is not None else None
@@ -445,8 +445,8 @@ class MainWindow(QMainWindow):
                                      self._remedies(batch.diagnosis, lr))
         elif batch.reason == "stopped" and self.controller.steps_let_go:
             self.statusBar().showMessage(self.tr(
-                "Stopped. The step in progress finishes in the background: one step cannot be cut short, "
-                "and its result is not shown."), 10000)
+                "Stopped. The step in progress could not be cut short, so the training process was "
+                "restarted."), 10000)
         elif batch.error is not None:
             text = self.tr("The run stopped with an error: {0}").format(batch.error)
             self.banner.show_message(self._with_cause(text, batch.diagnosis), "error",
@@ -494,18 +494,22 @@ class MainWindow(QMainWindow):
         self.controller.when_idle(self._run_gradient_check)
 
     def _run_gradient_check(self) -> None:
-        from ..core.gradcheck import gradient_check
-        from ..core.models import build_runner
+        """Ask the worker to check the run's gradients (a fresh model's when there is no run)."""
+        from ..core.worker import gradient_check_of
 
         try:
-            trainer = self.controller.trainer
-            runner = trainer.runner if trainer is not None else build_runner(self.controls.config())
-            report = gradient_check(runner, eps=1e-5)
-        except (ValueError, ConfigError, RuntimeError) as exc:
+            cfg = self.controller.config or self.controls.config()
+        except ConfigError as exc:
             self.inspector.show_gradient_check_error(str(exc))
             return
-        self.last_gradient_check = report
-        self.inspector.show_gradient_check(report)
+        self.controller.call_in_worker(gradient_check_of, (cfg,), self._on_gradient_check)
+
+    def _on_gradient_check(self, ok: bool, value: object) -> None:
+        if not ok:
+            self.inspector.show_gradient_check_error(str(value))
+            return
+        self.last_gradient_check = value
+        self.inspector.show_gradient_check(value)
 
     @Slot(float)
     def restart_with_lr(self, lr: float) -> None:
@@ -578,8 +582,10 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        if not self.controller.shutdown(3000):
-            log.warning("training worker did not stop within 3 s")
+        # The run's data is all here already: its worker gets half a second to end its
+        # step, then it is killed (closing never waits for a long step).
+        self.controller.shutdown(500)
+        self.controller.close_worker()
         self.plot.timer.stop()
         if not self.sweep_tab.shutdown(5.0):
             log.warning("sweep workers did not stop within 5 s")

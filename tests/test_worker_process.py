@@ -1,0 +1,120 @@
+"""Training runs in its own process: a crash there ends the run, never the window, and no
+worker outlives the window (closed, or killed)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from functools import partial
+
+import pytest
+
+from playground.core.config import TrainConfig
+from playground.core.worker import WorkerHost, exit_text
+from playground.gui.controller import FINISHED, TrainingController
+
+from . import worker_faults
+
+SMALL = dict(N=16, D_in=40, H=12, D_out=4)
+
+
+def alive(pid: int) -> bool:
+    """The process runs (a killed child not yet reaped, a zombie, counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def visible_text(w) -> str:
+    return w.banner.label.text() if w.banner.isVisible() else ""
+
+
+def test_exit_text_names_the_signal_or_the_code():
+    assert exit_text(-int(signal.SIGKILL)) == "killed by SIGKILL (exit code -9)"
+    assert exit_text(-int(signal.SIGSEGV)) == "killed by SIGSEGV (exit code -11)"
+    assert exit_text(3) == "exit code 3"
+
+
+def test_window_imports_no_training_loop_in_its_own_thread_pool(make_window, qtbot):
+    """The run's steps happen in the worker process: the window's process takes none."""
+    w = make_window(TrainConfig(**SMALL, steps=300))
+    w.start_or_resume()
+    qtbot.waitUntil(lambda: w.controller.state == FINISHED, timeout=30_000)
+    assert w.controller.worker_pid not in (None, os.getpid())
+    assert len(w.runs[-1].history) == 300
+
+
+def test_killing_the_worker_mid_run_ends_the_run_with_its_exit_code_and_the_next_run_works(make_window, qtbot):
+    w = make_window(TrainConfig(**SMALL, steps=300))
+    w.start_or_resume()
+    qtbot.waitUntil(lambda: w.controller.state == FINISHED, timeout=30_000)  # a first run, recorded
+    w.controls.set_config(TrainConfig(**SMALL, steps=10_000_000))
+    w.start_or_resume()
+    qtbot.waitUntil(lambda: w._last_batch is not None and w._last_batch.step > 50, timeout=30_000)
+    pid = w.controller.worker_pid
+    os.kill(pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: w.controller.state == FINISHED, timeout=10_000)
+    last = w._last_batch
+    assert last.reason == "error"
+    assert last.error == "the training process stopped: killed by SIGKILL (exit code -9)"
+    assert "the training process stopped" in visible_text(w)
+    assert [r.outcome for r in w.runs] == ["completed", "error"]  # both runs survive
+    assert len(w.runs[-1].history) >= 50  # with the steps it took
+    w.controls.set_config(TrainConfig(**SMALL, steps=200))
+    w.start_or_resume()
+    qtbot.waitUntil(lambda: w.controller.state == FINISHED, timeout=30_000)
+    assert w._last_batch.reason == "completed" and w.controller.worker_pid != pid
+    assert len(w.runs) == 3
+
+
+def test_a_crash_inside_a_step_is_reported_as_a_crash(make_window, qtbot):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(TrainingController, "worker_setup", partial(worker_faults.crash_step, 40))
+        w = make_window(TrainConfig(**SMALL, steps=1000))
+    w.start_or_resume()
+    qtbot.waitUntil(lambda: w.controller.state == FINISHED, timeout=30_000)
+    assert w._last_batch.error == "the training process stopped: killed by SIGSEGV (exit code -11)"
+    assert len(w.runs[-1].history) <= 39
+
+
+_ORPHAN = textwrap.dedent("""
+    import sys, time
+    from playground.core.worker import WorkerHost
+    host = WorkerHost(lambda host, msg: None)
+    host.ready.wait(60)
+    print(host.pid, flush=True)
+    time.sleep(600)
+""")
+
+
+def test_the_worker_exits_when_the_window_process_is_killed():
+    """Not even a SIGKILL of the window's process (no clean-up runs) leaves a worker behind."""
+    with subprocess.Popen([sys.executable, "-c", _ORPHAN], stdout=subprocess.PIPE, text=True) as proc:
+        try:
+            worker = int(proc.stdout.readline())
+            assert alive(worker)
+            proc.kill()
+            proc.wait(10)
+            deadline = time.monotonic() + 5
+            while alive(worker) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not alive(worker)
+        finally:
+            proc.kill()
+
+
+def test_closing_a_host_ends_its_worker_within_a_second():
+    messages = []
+    host = WorkerHost(lambda h, msg: messages.append(msg))
+    assert host.ready.wait(60)
+    t0 = time.monotonic()
+    host.close()
+    assert time.monotonic() - t0 < 1.0
+    assert not alive(host.pid)
+    assert host.gone.wait(5) and messages[-1] == ("died", 0)
