@@ -101,6 +101,7 @@ def test_statistics_with_weights_cross_a_process_boundary_small():
     stats = stats_of([("w1", w, w), ("w2", torch.randn(100, 10), torch.randn(100, 10))])
     p = stats.params[0]
     assert p.weight_preview.shape == (gradstats.PREVIEW_MAX, 100)
+    assert p.weight_preview.nbytes <= gradstats.PREVIEW_MAX ** 2 * 4  # bounded whatever the sizes
     back = pickle.loads(pickle.dumps(stats))
     np.testing.assert_array_equal(back.params[0].weight_preview, p.weight_preview)
 
