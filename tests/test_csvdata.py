@@ -1,0 +1,133 @@
+"""A student's CSV file: read whole or refused with one line naming the problem and its place."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from playground import cli
+from playground.core import csvdata
+from playground.core.config import ConfigError, TrainConfig
+from playground.core.csvdata import CsvError, load_table
+
+
+def write(tmp_path, text: str, name: str = "data.csv") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_features_and_a_word_target_make_a_classification(tmp_path):
+    path = write(tmp_path, "a,b,kind\n1,2.5,dog\n-3,4e-1,cat\n\n0.5,6,dog\n")
+    t = load_table(path)
+    assert t.features == ("a", "b") and t.target == "kind"
+    assert t.task == "classification"
+    assert t.classes == ("cat", "dog")  # sorted
+    np.testing.assert_array_equal(t.x, [[1, 2.5], [-3, 0.4], [0.5, 6]])  # the blank line skipped
+    np.testing.assert_array_equal(t.y, [1, 0, 1])
+    assert t.d_out == 2 and t.rows == 3
+
+
+def test_few_whole_numbers_are_classes_sorted_as_numbers_and_other_numbers_a_regression(tmp_path):
+    classes = load_table(write(tmp_path, "x,label\n1,10\n2,9\n3,10\n4,2\n"))
+    assert classes.task == "classification"
+    assert classes.classes == ("2", "9", "10")  # numeric order, not "10" < "2"
+    np.testing.assert_array_equal(classes.y, [2, 1, 2, 0])
+    values = load_table(write(tmp_path, "x,price\n1,10.5\n2,9.25\n3,1\n", "r.csv"))
+    assert values.task == "regression" and values.d_out == 1
+    np.testing.assert_array_equal(values.y, [10.5, 9.25, 1.0])
+
+
+def test_target_and_task_can_be_chosen(tmp_path):
+    path = write(tmp_path, "y,a,b\n1,2,3\n0,5,6\n1,8,9\n")
+    t = load_table(path, target="y")
+    assert t.features == ("a", "b") and t.task == "classification"
+    r = load_table(path, target="y", task="regression")
+    assert r.task == "regression"
+    np.testing.assert_array_equal(r.y, [1.0, 0.0, 1.0])
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_name(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes("\ufeffa,t\n1,0\n2,1\n".encode())
+    assert load_table(str(path)).features == ("a",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "the file is empty"),
+        ("\n\n", "the file is empty"),
+        ("a,b,t\n", "line 1 is a header but no data rows follow"),
+        ("a,b,t\n1,2,0\n3,4\n", "line 3 has 2 values, the header has 3 (ragged rows)"),
+        ("a,b,t\n1,2,0\n3,x4,1\n", "line 3, column 2 (b): 'x4' is not a finite number; feature columns must be numeric"),
+        ("a,b,t\n1,,0\n", "line 2, column 2 (b): is empty"),
+        ("a,b,t\n1,nan,0\n", "line 2, column 2 (b): 'nan' is not a finite number"),
+        ("a,b,t\n1,2,yes\n3,4,yes\n", "the target has one class only ('yes')"),
+        ("a,b,t\n1,2,\n", "line 2, column 3 (t): the target is empty"),
+        ("t\n1\n", "line 1 has 1 column"),
+        ("a,a,t\n1,2,3\n", "names the column 'a' twice"),
+    ],
+)
+def test_each_bad_file_gets_one_line_naming_the_problem_and_place(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    with pytest.raises(CsvError) as err:
+        load_table(path)
+    message = str(err.value)
+    assert expected in message
+    assert "\n" not in message and message.startswith(path)
+
+
+def test_unknown_target_and_words_for_a_regression_are_refused(tmp_path):
+    path = write(tmp_path, "a,b,t\n1,2,up\n3,4,down\n")
+    with pytest.raises(CsvError, match="no column named 'z'"):
+        load_table(path, target="z")
+    with pytest.raises(CsvError, match=r"line 2, column 3 \(t\): 'up' is not a number; a regression"):
+        load_table(path, task="regression")
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(CsvError, match="no such file"):
+        load_table(str(tmp_path / "nope.csv"))
+    with pytest.raises(CsvError, match="is a folder"):
+        load_table(str(tmp_path))
+
+
+def test_more_rows_than_the_limit_need_a_confirmation(tmp_path, monkeypatch):
+    monkeypatch.setattr(csvdata, "MAX_ROWS", 5)
+    path = write(tmp_path, "a,t\n" + "".join(f"{i},{i % 2}\n" for i in range(8)))
+    with pytest.raises(CsvError, match="more than 5 data rows; confirm"):
+        load_table(path)
+    assert load_table(path, allow_large=True).rows == 8
+
+
+def test_the_configuration_takes_its_sizes_from_the_file(tmp_path):
+    path = write(tmp_path, "a,b,c,t\n" + "".join(f"{i},{i * 2},{-i},{'ab'[i % 2]}\n" for i in range(20)))
+    cfg = TrainConfig(data_file=path)
+    assert cfg.dataset == "file"
+    assert (cfg.N, cfg.D_in, cfg.D_out) == (20, 3, 2)
+    assert cfg.loss == "cross-entropy" and cfg.test_fraction == 0.2
+    with pytest.raises(ConfigError) as err:
+        TrainConfig(data_file=write(tmp_path, "a,t\n1,2\n3\n", "bad.csv"))
+    assert err.value.field == "data_file" and "line 3" in str(err.value)
+
+
+def test_train_refuses_a_bad_file_with_exit_2_and_the_line(tmp_path, capsys):
+    path = write(tmp_path, "a,b,t\n1,2,0\n3,oops,1\n")
+    assert cli.main(["train", "--data-file", path, "--steps", "2"]) == cli.EXIT_INVALID
+    err = capsys.readouterr().err
+    assert "line 3, column 2 (b): 'oops' is not a finite number" in err
+    assert err.count("\n") == 1
+
+
+def test_train_learns_a_students_file(tmp_path, capsys):
+    rng = np.random.default_rng(3)
+    pts = rng.normal(size=(300, 2))
+    rows = "".join(f"{x:.5f},{y:.5f},{'in' if x * x + y * y < 1 else 'out'}\n" for x, y in pts)
+    path = write(tmp_path, "x,y,where\n" + rows)
+    assert cli.main(["train", "--data-file", path, "--json"]) == cli.EXIT_OK
+    import json
+
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["config"]["D_in"] == 2 and summary["config"]["loss"] == "cross-entropy"
+    assert summary["test_accuracy"] >= 0.9
