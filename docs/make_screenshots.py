@@ -34,6 +34,7 @@ def main() -> None:
 
     from PySide6.QtCore import QTimer
 
+    from playground.core.config import TrainConfig
     from playground.gui.app import create_app
     from playground.gui.settings import Settings, save_settings
 
@@ -86,6 +87,25 @@ def main() -> None:
                                                                     activation="tanh", H=20))
         window.start_new()
 
+    def sweep() -> None:
+        """The Sweep tab: lr from 1e-7 to 1e-4 against H 10, 100, 1000, 300 steps each."""
+        window.stop()
+        tab = window.sweep_tab
+        window.tabs.setCurrentWidget(tab)
+        window.controls.set_config(TrainConfig(steps=300))
+        tab.axis1.set_field("lr")
+        tab.axis1.set_lr_range("1e-7", "1e-4", 4)
+        tab.axis2.set_field("H")
+        tab.axis2.set_values("10, 100, 1000")
+        tab.run()
+
+    def time_travel_run() -> None:
+        """The lesson's run at 100 steps a second, to be scrubbed back once it ends."""
+        window.tabs.setCurrentWidget(window.training_tab)
+        window.speed.setCurrentIndex(window.speed.findData(100.0))
+        window.controls.set_config(TrainConfig(steps=300))
+        window.start_new()
+
     cfg = window.controls.config().replace(steps=2_000_000)
     window.controls.set_config(cfg)
     steps = [
@@ -104,7 +124,12 @@ def main() -> None:
         (13800, lambda: shot("step-through")),
         (14000, network),
         (17000, lambda: shot("network")),
-        (17200, window.close),
+        (17200, sweep),
+        (27000, lambda: shot("sweep")),
+        (27200, time_travel_run),
+        (31500, lambda: window.time_travel.travel_to(40)),
+        (32000, lambda: shot("time-travel")),
+        (32200, window.close),
     ]
     for delay, action in steps:
         QTimer.singleShot(delay, action)

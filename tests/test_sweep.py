@@ -189,3 +189,16 @@ def test_files_without_a_sweep_still_read(tmp_path):
     data = json.loads(path.read_text())
     assert "sweep" not in data
     assert load_experiment(path).sweep is None
+
+
+def test_a_data_set_axis_takes_each_sets_defaults_and_equals_train(tmp_path):
+    base = TrainConfig(steps=15)
+    spec = make_spec(base, {"dataset": ("sine", "xor"), "lr": (1e-3, 1e-2)})
+    for cell in spec.cells:
+        dataset = dict(cell.values)["dataset"]
+        expected_cfg = base.with_dataset(dataset).replace(steps=15, lr=dict(cell.values)["lr"])
+        assert cell.config == expected_cfg
+    assert spec.cells[2].config.loss != spec.cells[0].config.loss  # xor classifies, sine regresses
+    for r in Sweep(spec, workers=0).run():
+        _code, expected = train_losses(r.config, tmp_path, f"d{r.index}")
+        assert_same_bits(r.losses, expected)

@@ -24,18 +24,18 @@ import bisect
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .gradstats import Histogram, ParamStats, StepStats
+if TYPE_CHECKING:  # gradstats imports torch: the window reads snapshots without loading it
+    from .gradstats import Histogram, ParamStats, StepStats
 
 #: The most bytes the snapshots of one run keep (what the issue calls "the whole run stays
 #: under ~200 MB"); at the lesson's sizes one snapshot is about 110 kB: some 1,800 of them.
 DEFAULT_BUDGET_BYTES = 200 * 2**20
 #: The most snapshots kept whatever their size (a scrubber has a few thousand positions).
 MAX_SNAPSHOTS = 4096
-_PARAM_FIELDS = {f.name for f in dataclasses.fields(ParamStats)}
 
 
 @dataclass(frozen=True)
@@ -271,7 +271,10 @@ def snapshots_to_dict(rec: SnapshotRecorder) -> dict[str, Any]:
 
 def snapshots_from_dict(data: Any) -> SnapshotRecorder:
     """Read a record; :class:`~playground.core.persistence.ExperimentError` names what is wrong."""
+    from .gradstats import Histogram, ParamStats, StepStats
     from .persistence import ExperimentError, _number_list, _quote
+
+    param_fields = {f.name for f in dataclasses.fields(ParamStats)}
 
     def need(cond: bool, where: str, value: Any) -> None:
         if not cond:
@@ -325,7 +328,7 @@ def snapshots_from_dict(data: Any) -> SnapshotRecorder:
             preview = _number_list(p.get("grad_preview"), f"snapshots.{pw}.grad_preview")
             need(len(preview) == pshape[0] * pshape[1], f"{pw}.grad_preview", "its length")
             extra = {}
-            if p.get("weight_preview") is not None and "weight_preview" in _PARAM_FIELDS:
+            if p.get("weight_preview") is not None and "weight_preview" in param_fields:
                 wshape = p.get("weight_preview_shape")
                 need(isinstance(wshape, list) and all(type(d) is int and d >= 0 for d in wshape),
                      f"{pw}.weight_preview_shape", wshape)

@@ -212,13 +212,29 @@ def _cells(base: TrainConfig, axes: tuple[Axis, ...]) -> tuple[Cell, ...]:
     for index, combo in enumerate(itertools.product(*(a.values for a in axes))):
         values = tuple((a.field, v) for a, v in zip(axes, combo, strict=True))
         try:
-            cfg = base.replace(**dict(values))
+            cfg = _cell_config(base, dict(values))
         except ConfigError as exc:
             reason = str(exc).removeprefix(f"{exc.field}: ")
             where = ", ".join(f"{k}={_value_text(v)}" for k, v in values)
             raise ConfigError(exc.field, f"{reason} (in the cell {where})") from None
         out.append(Cell(index, values, cfg))
     return tuple(out)
+
+
+#: What a cell of another data set keeps of the base: the run's length and how it computes.
+KEPT_ACROSS_DATASETS = ("steps", "seed", "device", "dtype", "threads")
+
+
+def _cell_config(base: TrainConfig, values: dict[str, Any]) -> TrainConfig:
+    """``base`` with a cell's values.  Another data set brings its own lesson defaults (sizes, loss,
+    optimizer, lr...), as choosing it in the window does; the other swept values apply on top."""
+    dataset = values.pop("dataset", None)
+    if dataset is not None and dataset != getattr(base, "dataset", None) and hasattr(base, "with_dataset"):
+        kept = {k: getattr(base, k) for k in KEPT_ACROSS_DATASETS}
+        base = base.with_dataset(dataset).replace(**kept)
+    elif dataset is not None:
+        values["dataset"] = dataset
+    return base.replace(**values)
 
 
 # -- what a sweep reports ----------------------------------------------------------------
