@@ -37,6 +37,9 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:  # an unreadable --config file
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    from .core.threads import set_threads
+
+    set_threads(cfg.threads)  # as train does: torch's values then match a run's to the last digit
     result = step_through(cfg)
     if args.json:
         print(json.dumps(strict_json(result.to_dict()), allow_nan=False))

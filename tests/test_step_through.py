@@ -225,3 +225,13 @@ def test_an_unknown_activation_exits_2():
     with pytest.raises(SystemExit) as exc:
         main(["step-through", "--activation", "softplus"])
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize("style", ["tensors", "module"])
+def test_the_steps_loss_is_trains_first_loss_at_the_lessons_sizes(capsys, style):
+    assert main(["train", "--style", style, "--steps", "1", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)["final_loss"]
+    doc = run_json(capsys, "--style", style)
+    loss = next(s for s in doc["stages"] if s["name"] == "loss")
+    assert loss["torch"] == first
+    assert loss["value"] == pytest.approx(first, rel=1e-5)
