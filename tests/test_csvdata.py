@@ -131,3 +131,20 @@ def test_train_learns_a_students_file(tmp_path, capsys):
     summary = json.loads(capsys.readouterr().out)
     assert summary["config"]["D_in"] == 2 and summary["config"]["loss"] == "cross-entropy"
     assert summary["test_accuracy"] >= 0.9
+
+
+def test_an_experiment_keeps_the_files_path_and_hash_and_warns_when_it_changed(tmp_path):
+    from playground.core.csvdata import file_sha256
+    from playground.core.persistence import Experiment, load_experiment, save_experiment
+
+    path = write(tmp_path, "a,t\n" + "".join(f"{i},{i % 2}\n" for i in range(10)))
+    exp_path = tmp_path / "exp.bpexp.json"
+    save_experiment(exp_path, Experiment(TrainConfig(data_file=path)))
+    import json
+
+    saved = json.loads(exp_path.read_text(encoding="utf-8"))["data_file"]
+    assert saved == {"path": path, "sha256": file_sha256(path)}
+    assert load_experiment(exp_path).data_warning is None
+    write(tmp_path, "a,t\n" + "".join(f"{i},{(i + 1) % 2}\n" for i in range(10)))
+    warning = load_experiment(exp_path).data_warning
+    assert warning is not None and path in warning and "changed" in warning

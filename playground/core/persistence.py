@@ -77,6 +77,8 @@ class Experiment:
     sweep: Any = None
     #: The current run's time-travel snapshots (core/snapshots.py), under the optional key "snapshots".
     snapshots: Any = None
+    #: Set on reading when the configuration's CSV file is not the one saved (its sha256 differs).
+    data_warning: str | None = None
 
 
 # -- quoting what a file holds in a message --------------------------------------------
@@ -354,7 +356,31 @@ def experiment_to_dict(exp: Experiment, include_history: bool = True) -> dict[st
         from .snapshots import snapshots_to_dict
 
         out["snapshots"] = snapshots_to_dict(exp.snapshots)
+    if exp.config.dataset == "file":  # the student's CSV: its path and a hash, to notice a change
+        from .csvdata import file_sha256
+
+        try:
+            out["data_file"] = {"path": exp.config.data_file, "sha256": file_sha256(exp.config.data_file)}
+        except OSError:
+            pass
     return out
+
+
+def _data_warning(data: dict[str, Any], cfg: TrainConfig) -> str | None:
+    """A warning when the CSV file the experiment trained on changed since it was saved."""
+    saved = data.get("data_file")
+    if cfg.dataset != "file" or not isinstance(saved, dict) or not isinstance(saved.get("sha256"), str):
+        return None
+    from .csvdata import file_sha256
+
+    try:
+        now = file_sha256(cfg.data_file)
+    except OSError:
+        return None  # the configuration could not have loaded it either
+    if now != saved["sha256"]:
+        return (f"the data file {cfg.data_file} changed since the experiment was saved "
+                "(its contents differ): a new run trains on the new contents")
+    return None
 
 
 def save_experiment(path: str | os.PathLike[str], exp: Experiment, include_history: bool = True) -> None:
@@ -549,7 +575,7 @@ def experiment_from_dict(data: Any, source: str = "file") -> Experiment:
         from .snapshots import snapshots_from_dict
 
         snapshots = snapshots_from_dict(data["snapshots"])
-    return Experiment(cfg, runs, app_version, sweep, snapshots)
+    return Experiment(cfg, runs, app_version, sweep, snapshots, _data_warning(data, cfg))
 
 
 def load_experiment(path: str | os.PathLike[str]) -> Experiment:
