@@ -8,6 +8,7 @@ import pickle
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from playground.core.config import TrainConfig
 from playground.core.gradstats import Histogram, ParamStats, StepStats
@@ -193,3 +194,36 @@ def test_snapshots_are_saved_only_when_asked_and_reopen(tmp_path, asked):
     for step in (0, 5, 11):
         s1, s2 = rec.state_at(step), back.state_at(step)
         assert np.array_equal(s1.norm_steps, s2.norm_steps) and np.array_equal(s1.grad_norms, s2.grad_norms)
+
+
+def test_in_the_window_a_diverged_run_opens_at_the_last_finite_step_and_live_snaps_back(make_window, qtbot,
+                                                                                        tmp_path):
+    from playground.gui.controller import FINISHED
+
+    w = make_window(TrainConfig(N=16, D_in=40, H=12, D_out=4, steps=500, lr=1.0))
+    w.start_or_resume()
+    qtbot.waitUntil(lambda: w.controller.state == FINISHED, timeout=20000)
+    last = w._last_batch
+    assert last.reason == "diverged"
+    bar = w.time_travel
+    assert not bar.live and bar.live_button.isEnabled()
+    shown = bar.state.snapshot
+    assert shown.finite and shown.step == bar.recorder.last_finite().step
+    assert shown.step < last.divergence.step
+    assert bar.marker.isVisible() and bar.marker.value() == shown.step
+    assert w.inspector.shown_stats() is shown.stats
+    assert "diverged at step" in w.banner.label.text()  # the divergence is still explained
+    bar.slider.setValue(0)
+    assert w.inspector.shown_stats().step == bar.recorder.snapshots[0].step == 0
+    qtbot.mouseClick(bar.live_button, Qt.MouseButton.LeftButton)
+    assert bar.live and not bar.marker.isVisible()
+    assert w.inspector.shown_stats() is bar.recorder.snapshots[-1].stats
+
+    path = str(tmp_path / "with-snapshots.json")
+    w.act_save_snapshots.setChecked(True)
+    assert w.save_experiment(path)
+    other = make_window()
+    assert other.open_experiment(path)
+    assert other.time_travel.recorder.steps == bar.recorder.steps
+    assert other.time_travel.state.snapshot.step == shown.step  # a classmate's run, at the same place
+    assert_stats_equal(other.inspector.shown_stats(), shown.stats)
