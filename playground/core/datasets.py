@@ -88,7 +88,7 @@ DATASET_SPECS: dict[str, DatasetSpec] = {
                            _real(N=400, H=16, steps=500, activation="tanh", noise=0.1, loss="cross-entropy"),
                            "adam", 1e-2, 0.5, True),
     "xor": DatasetSpec("xor", "classification", 2, 2,
-                       _real(N=400, H=16, steps=500, activation="tanh", noise=0.1, loss="cross-entropy"),
+                       _real(N=400, H=16, steps=500, activation="tanh", noise=0.05, loss="cross-entropy"),
                        "adam", 1e-2, 0.5, True),
     "gaussians": DatasetSpec("gaussians", "classification", 2, 2,
                              _real(N=400, H=8, steps=300, activation="tanh", noise=0.1, loss="cross-entropy"),
