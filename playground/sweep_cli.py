@@ -38,7 +38,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         g.add_argument(_option(name), dest=name, metavar="VALUES", help=f"values of {name} ({what})")
     p.add_argument("--json", action="store_true", help='print {"cells": [...]}: each cell\'s values, final '
                    "and best loss, whether it diverged")
-    p.add_argument("--csv", metavar="PATH", help="write cell,<swept fields>,step,loss for every cell's every step")
+    p.add_argument("--csv", metavar="PATH", help="write cell,<swept fields>,step,loss for every cell's every step to PATH ('-': standard "
+                   "output; the summary then goes to standard error)")
     p.add_argument("--yes", action="store_true", help=f"run a grid of more than {CONFIRM_CELLS} cells")
     p.add_argument("--workers", type=int, default=None,
                    help="cells trained at once in worker processes (default: as many as the CPUs hold at "
@@ -93,7 +94,11 @@ def run(args: argparse.Namespace) -> int:
         print("invalid sweep: workers: must be 0 or more", file=sys.stderr)
         return EXIT_INVALID
     csv_out = None
-    if args.csv:
+    to_stdout = args.csv == "-"
+    if to_stdout and args.json:
+        print("invalid options: --csv - and --json both write to standard output; choose one", file=sys.stderr)
+        return EXIT_INVALID
+    if args.csv and not to_stdout:
         from .core.persistence import AtomicTextFile
 
         try:
@@ -123,14 +128,11 @@ def run(args: argparse.Namespace) -> int:
     if show:
         print(file=sys.stderr)
     results = sweep.ordered_results()
+    if to_stdout:
+        _write_csv(csv.writer(sys.stdout, lineterminator="\n"), spec, results)
     if csv_out is not None:
         try:
-            writer = csv.writer(csv_out.file)
-            writer.writerow(["cell", *spec.fields, "step", "loss"])
-            for r in results:
-                keys = [repr(v) if isinstance(v, float) else v for _k, v in r.values]
-                writer.writerows([r.index, *keys, int(s), repr(float(v))]
-                                 for s, v in zip(r.steps, r.losses, strict=True))
+            _write_csv(csv.writer(csv_out.file), spec, results)
             csv_out.commit()
         except OSError as exc:
             print(f"error: cannot write --csv {args.csv}: {exc.strerror or exc}", file=sys.stderr)
@@ -140,11 +142,20 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(strict_json({"cells": [cell_dict(r) for r in results]}), allow_nan=False))
     else:
+        out = sys.stderr if to_stdout else sys.stdout
         for r in results:
             where = ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in r.values)
             end = f"diverged at step {r.diverged_step}" if r.diverged else r.reason
-            print(f"{where}: final loss {r.final_loss!r} ({end})")
+            print(f"{where}: final loss {r.final_loss!r} ({end})", file=out)
     failed = [r for r in results if r.reason == "error"]
     for r in failed:
         print(f"cell {r.index} failed: {r.error}", file=sys.stderr)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _write_csv(writer: Any, spec: Any, results: list) -> None:
+    """cell,<swept fields>,step,loss: every step of every cell, losses at full precision (as train's)."""
+    writer.writerow(["cell", *spec.fields, "step", "loss"])
+    for r in results:
+        keys = [repr(v) if isinstance(v, float) else v for _k, v in r.values]
+        writer.writerows([r.index, *keys, int(s), repr(float(v))] for s, v in zip(r.steps, r.losses, strict=True))

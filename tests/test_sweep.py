@@ -93,7 +93,7 @@ def test_progress_adds_up_to_the_result():
 
 def test_stop_keeps_finished_cells(tmp_path):
     # Cell 0 (H=1) takes milliseconds; cell 1 (H=4096) about a tenth of a second a step here.
-    spec = make_spec(TrainConfig(steps=300), {"H": (1, 4096, 2)})
+    spec = make_spec(TrainConfig(steps=300, lr=1e-9), {"H": (1, 4096, 2)})  # lr small: H=4096 must not diverge
     sweep = Sweep(spec, workers=1)
     for event in sweep.events():
         if isinstance(event, CellProgress) and event.index == 1:  # cell 0 has ended, cell 1 trains
@@ -202,3 +202,13 @@ def test_a_data_set_axis_takes_each_sets_defaults_and_equals_train(tmp_path):
     for r in Sweep(spec, workers=0).run():
         _code, expected = train_losses(r.config, tmp_path, f"d{r.index}")
         assert_same_bits(r.losses, expected)
+
+
+def test_cli_csv_to_standard_output(tmp_path, capsys):
+    assert cli.main(["sweep", "--lr", "1e-7,1e-6", "--steps", "12", "--csv", "-", "--workers", "0"]) == cli.EXIT_OK
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert len(rows) == 24
+    for i, lr in enumerate((1e-7, 1e-6)):
+        _code, expected = train_losses(TrainConfig(lr=lr, steps=12), tmp_path, f"s{i}")
+        assert_same_bits(np.array([float(r["loss"]) for r in rows if r["cell"] == str(i)]), expected)
+    assert cli.main(["sweep", "--lr", "1e-7,1e-6", "--csv", "-", "--json"]) == cli.EXIT_INVALID
