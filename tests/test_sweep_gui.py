@@ -4,7 +4,7 @@ run on the Training tab, and a sweep saved in an experiment reopens."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from playground.core.config import TrainConfig
 from playground.core.sweep import NOT_RUN, Sweep, make_spec
@@ -87,6 +87,17 @@ def test_a_click_opens_the_cell_as_a_run_and_a_saved_sweep_reopens(make_window, 
     assert w.tabs.currentWidget() is w.training_tab
     assert w.controls.last_valid_config() == results[3].config
     assert w.plot.is_drawn(run)
+
+    # The heat map's squares open their cells too: row lr 1e-7, column H 20 is cell 1.
+    w.tabs.setCurrentWidget(w.sweep_tab)
+    heat = w.sweep_tab.heat
+    heat.getPlotItem().getViewBox().autoRange(padding=0)
+    qtbot.wait(50)
+    scene_point = heat.getPlotItem().getViewBox().mapViewToScene(QPointF(1.5, 0.5))
+    qtbot.mouseClick(heat.viewport(), Qt.MouseButton.LeftButton, pos=heat.mapFromScene(scene_point))
+    assert len(w.runs) == before + 2
+    assert_same_bits(w.runs[len(w.runs) - 1].losses, results[1].losses)
+    assert w.tabs.currentWidget() is w.training_tab
 
     path = str(tmp_path / "sweep.bpexp.json")
     assert w.save_experiment(path)

@@ -330,6 +330,8 @@ def _start_worker(events: Any, stop: Any, threads: int) -> None:
     """In a fresh worker process, before torch loads: its channel back, and its thread count."""
     global _events, _stop
     _events, _stop = events, stop
+    # A worker ends without waiting for its unsent events: a sweep given up early stops reading them.
+    events.cancel_join_thread()
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(threads)
 

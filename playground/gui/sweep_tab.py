@@ -305,6 +305,7 @@ class SweepTab(QWidget):
                                         label=self.tr("log10 loss"))
         self.heat_bar.setImageItem(self.heat_image, insert_in=self.heat_item)
         self.heat_marks: list[pg.TextItem] = []
+        self.heat.scene().sigMouseClicked.connect(self._on_heat_clicked)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(scroll)
         splitter.addWidget(self.heat)
@@ -499,6 +500,20 @@ class SweepTab(QWidget):
         else:
             self.heat_item.getAxis("left").setTicks([[]])
             self.heat_item.setLabel("left", "")
+
+    def heat_cell_at(self, x: float, y: float) -> int | None:
+        """The cell whose square of the heat map holds the view point (x, y); None outside the grid."""
+        if self.spec is None:
+            return None
+        rows, cols = self.measure_values().shape
+        col, row = math.floor(x), math.floor(y)
+        return row * cols + col if 0 <= row < rows and 0 <= col < cols else None
+
+    def _on_heat_clicked(self, event: Any) -> None:
+        point = self.heat_item.getViewBox().mapSceneToView(event.scenePos())
+        index = self.heat_cell_at(point.x(), point.y())
+        if index is not None:
+            self.open_cell(index)
 
     @Slot(int)
     def open_cell(self, index: int) -> None:
