@@ -16,6 +16,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,6 +30,7 @@ from superqt.utils import signals_blocked
 
 from ..core import config as C
 from ..core.config import ConfigError, TrainConfig
+from ..core.datasets import DATASET_SPECS, DATASETS, GENERATED, MAX_NOISE, MAX_TEST_FRACTION
 from .log_slider import LogFloatSlider, LogIntSlider
 
 SIZE_RANGES = {"N": (1, 65536), "D_in": (1, 8192), "H": (1, 8192), "D_out": (1, 8192)}
@@ -68,9 +70,49 @@ class ControlPanel(QWidget):
         box.currentIndexChanged.connect(self._on_any_changed)
         return box
 
+    def _build_data_rows(self, form: QFormLayout) -> None:
+        """The Dataset choice, its noise and the test fraction (see core/datasets.py)."""
+        #: The student's CSV file (dataset "file"), its target column and task.
+        self._data_file, self._target, self._task = "", "", "auto"
+        names = {
+            "random": self.tr("Random (the lesson)"), "sine": self.tr("Sine (regression)"),
+            "circles": self.tr("Circles"), "xor": self.tr("XOR"), "gaussians": self.tr("Two Gaussians"),
+            "spiral": self.tr("Spiral"), "digits": self.tr("Digits 8x8"), "file": self.tr("CSV file"),
+        }
+        self.dataset = QComboBox(self)
+        for d in DATASETS:
+            self.dataset.addItem(names[d], d)
+        self.dataset.setAccessibleName(self.tr("Dataset"))
+        self.dataset.setToolTip(self.tr(
+            "What the network learns from. Random: the lesson's random inputs and targets (it can only "
+            "memorise them). The others have something to learn; each brings its own sizes, activation, "
+            "loss, optimizer, lr and steps, which you can change. A CSV file of your own: File > Open data."))
+        self.dataset.currentIndexChanged.connect(self._on_dataset_changed)
+        form.addRow(self.tr("Dataset"), self.dataset)
+        self.noise = QDoubleSpinBox(self)
+        self.noise.setRange(0.0, MAX_NOISE)
+        self.noise.setSingleStep(0.05)
+        self.noise.setDecimals(2)
+        self.noise.setKeyboardTracking(False)
+        self.noise.setAccessibleName(self.tr("Noise"))
+        self.noise.valueChanged.connect(self._on_any_changed)
+        form.addRow(self.tr("Noise"), self.noise)
+        self.test_fraction = QDoubleSpinBox(self)
+        self.test_fraction.setRange(0.0, MAX_TEST_FRACTION)
+        self.test_fraction.setSingleStep(0.05)
+        self.test_fraction.setDecimals(2)
+        self.test_fraction.setKeyboardTracking(False)
+        self.test_fraction.setAccessibleName(self.tr("Test fraction"))
+        self.test_fraction.setToolTip(self.tr(
+            "Share of the samples held out as a test set, never trained on: its loss is drawn dashed. "
+            "On random data the training loss falls while the test loss does not: memorisation."))
+        self.test_fraction.valueChanged.connect(self._on_any_changed)
+        form.addRow(self.tr("Test fraction"), self.test_fraction)
+
     def _build(self) -> None:
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self._build_data_rows(form)
         tips = {
             "N": self.tr("N: how many training samples (rows of x and y). The lesson uses 64."),
             "D_in": self.tr("D_in: the size of each input vector. The lesson uses 1000."),
@@ -88,6 +130,7 @@ class ControlPanel(QWidget):
             w.valueChanged.connect(self._on_any_changed)
             self.sizes[name] = w
             form.addRow(name, w)
+        self._size_tips = tips
 
         style_names = {  # literal texts, so that lupdate finds them (C.STYLE_LABELS in English)
             "numpy": self.tr("NumPy by hand"),
@@ -137,7 +180,8 @@ class ControlPanel(QWidget):
         form.addRow(self.tr("Optimizer"), self.optimizer)
 
         self.loss = self._combo(
-            [("sum", self.tr("sum (as the lesson)")), ("mean", self.tr("mean"))],
+            [("sum", self.tr("sum (as the lesson)")), ("mean", self.tr("mean")),
+             ("cross-entropy", self.tr("cross-entropy"))],
             self.tr("How the squared errors are reduced to one number. A summed loss has "
                     "gradients N x D_out times larger than a mean, so it needs a smaller lr."),
         )
@@ -270,7 +314,15 @@ class ControlPanel(QWidget):
             bias=self.bias.isChecked(),
             mistake=self.mistake.currentData(),
             threads=self.threads.value(),
+            **self._data_fields(),
         )
+
+    def _data_fields(self) -> dict:
+        dataset = self.dataset.currentData()
+        return {"dataset": dataset, "noise": self.noise.value(), "test_fraction": self.test_fraction.value(),
+                "data_file": self._data_file if dataset == "file" else "",
+                "target": self._target if dataset == "file" else "",
+                "task": self._task if dataset == "file" else "auto"}
 
     def last_valid_config(self) -> TrainConfig:
         return self._config
@@ -279,8 +331,13 @@ class ControlPanel(QWidget):
         """Show ``cfg`` in the controls without emitting a change per widget."""
         widgets = [*self.sizes.values(), self.style, self.lr, self.optimizer, self.loss,
                    self.activation, self.steps, self.until_paused, self.seed, self.device, self.dtype, self.threads, self.bias,
-                   self.mistake]
+                   self.mistake, self.dataset, self.noise, self.test_fraction]
         with signals_blocked_all(widgets):
+            if cfg.dataset == "file":
+                self._data_file, self._target, self._task = cfg.data_file, cfg.target, cfg.task
+            _select(self.dataset, cfg.dataset)
+            self.noise.setValue(cfg.noise)
+            self.test_fraction.setValue(cfg.test_fraction)
             for name, w in self.sizes.items():
                 w.setValue(min(max(getattr(cfg, name), w.minimum()), w.maximum()))
             _select(self.style, cfg.style)
@@ -373,7 +430,7 @@ class ControlPanel(QWidget):
     def _on_style_changed(self, _index: int) -> None:
         """Load the new style's seed defaults for what the user has not changed."""
         style = self.style.currentData()
-        d_opt, d_lr, d_bias = C.STYLE_DEFAULTS[style]
+        d_opt, d_lr, d_bias = C.style_defaults(self.dataset.currentData(), style, None)
         with signals_blocked_all([self.optimizer, self.lr, self.bias, self.mistake]):
             if not self._optimizer_user_set or self.optimizer.currentData() not in C.allowed_optimizers(style):
                 _select(self.optimizer, d_opt)
@@ -387,12 +444,61 @@ class ControlPanel(QWidget):
                 _select(self.mistake, "none")
         self._on_any_changed()
 
+    @Slot(int)
+    def _on_dataset_changed(self, _index: int) -> None:
+        """Load the new data set's lesson defaults (sizes, activation, loss, optimizer, lr, steps)."""
+        name = self.dataset.currentData()
+        try:
+            cfg = self.config() if self.valid else self._config
+        except ConfigError:
+            cfg = self._config
+        try:
+            new = cfg.with_dataset(name, self._data_file, self._target, self._task)
+        except ConfigError as exc:
+            self._show_error(str(exc))
+            self.configInvalid.emit(str(exc))
+            return
+        self.reset_user_choices()
+        self.set_config(new)
+
+    def set_data_file(self, path: str, target: str = "", task: str = "auto") -> str | None:
+        """Train on a CSV file: None when it loads, else the one-line reason it cannot."""
+        try:
+            cfg = self._config.with_dataset("file", path, target, task)
+        except ConfigError as exc:
+            return str(exc).removeprefix("data_file: ")
+        self._data_file, self._target, self._task = path, target, task
+        self.reset_user_choices()
+        self.set_config(cfg)
+        return None
+
+    def _update_data_enabled(self) -> None:
+        """Grey the sizes a data set fixes (showing its value, saying why) and the noise it has none of."""
+        name = self.dataset.currentData()
+        spec = DATASET_SPECS[name]
+        fixed = {"D_in", "D_out"} if spec.d_in is not None or name == "file" else set()
+        if name in ("digits", "file"):
+            fixed.add("N")
+        why = {
+            "file": self.tr("Fixed by the CSV file: its rows, feature columns and classes."),
+            "digits": self.tr("Fixed by the digits: 1,797 images of 8x8 = 64 pixels, 10 classes."),
+        }.get(name, self.tr("Fixed by the data set: its inputs and outputs have this size."))
+        for size, w in self.sizes.items():
+            w.setEnabled(size not in fixed)
+            w.setToolTip(why if size in fixed else self._size_tips[size])
+        self.noise.setEnabled(name in GENERATED)
+        self.noise.setToolTip(self.tr("Noise added to the generated points (0: clean).") if name in GENERATED
+                              else self.tr("Only the generated sets (sine, circles, xor, gaussians, spiral) "
+                                           "take a noise level."))
+        self.dataset.model().item(DATASETS.index("file")).setEnabled(bool(self._data_file))
+
     def reset_user_choices(self) -> None:
         """Forget which defaults the user overrode (after loading a configuration)."""
         self._lr_user_set = self._optimizer_user_set = self._bias_user_set = False
 
     def _update_enabled(self) -> None:
         """Disable the choices the chosen style cannot use, saying why."""
+        self._update_data_enabled()
         style = self.style.currentData()
         numpy_style = style == "numpy"
         allowed = C.allowed_optimizers(style)

@@ -1,0 +1,70 @@
+"""The Dataset control: each set loads its lesson defaults and greys the sizes it fixes."""
+
+from __future__ import annotations
+
+import pytest
+
+from playground.core.config import TrainConfig
+from playground.gui.controls import ControlPanel
+
+
+@pytest.fixture
+def panel(qtbot):
+    w = ControlPanel(TrainConfig())
+    qtbot.addWidget(w)
+    return w
+
+
+def _choose(panel: ControlPanel, name: str) -> None:
+    panel.dataset.setCurrentIndex(panel.dataset.findData(name))
+
+
+def test_the_lesson_default_is_random_with_no_test_set(panel):
+    assert panel.dataset.accessibleName() == "Dataset"
+    assert panel.dataset.currentData() == "random"
+    assert panel.config() == TrainConfig()
+    assert panel.sizes["D_in"].isEnabled() and not panel.noise.isEnabled()
+
+
+@pytest.mark.parametrize("name", ["circles", "sine", "digits"])
+def test_choosing_a_set_loads_its_defaults_and_greys_the_fixed_sizes(panel, qtbot, name):
+    with qtbot.waitSignal(panel.configChanged) as sig:
+        _choose(panel, name)
+    cfg = sig.args[0]
+    assert cfg == TrainConfig(dataset=name)  # every field the set's own default
+    assert panel.config() == cfg
+    assert panel.sizes["D_in"].value() == cfg.D_in and not panel.sizes["D_in"].isEnabled()
+    assert not panel.sizes["D_out"].isEnabled()
+    assert "Fixed by" in panel.sizes["D_in"].toolTip()
+    assert panel.sizes["H"].isEnabled()
+    assert panel.sizes["N"].isEnabled() == (name != "digits")
+    assert panel.noise.isEnabled() == (name != "digits")
+    assert panel.loss.currentData() == cfg.loss
+
+
+def test_back_to_random_restores_the_lesson(panel):
+    _choose(panel, "spiral")
+    _choose(panel, "random")
+    assert panel.config() == TrainConfig()
+    assert panel.sizes["D_in"].isEnabled()
+
+
+def test_a_csv_file_is_offered_once_loaded_and_a_bad_one_is_refused(panel, tmp_path):
+    file_item = panel.dataset.model().item(panel.dataset.findData("file"))
+    assert not file_item.isEnabled()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,t\n1,0\n2\n", encoding="utf-8")
+    message = panel.set_data_file(str(bad))
+    assert message is not None and "line 3" in message
+    assert panel.config() == TrainConfig()  # nothing half-loaded
+    good = tmp_path / "good.csv"
+    good.write_text("a,b,t\n" + "".join(f"{i},{i % 3},{i % 2}\n" for i in range(30)), encoding="utf-8")
+    assert panel.set_data_file(str(good)) is None
+    cfg = panel.config()
+    assert (cfg.dataset, cfg.data_file, cfg.N, cfg.D_in, cfg.D_out) == ("file", str(good), 30, 2, 2)
+    assert file_item.isEnabled() and not panel.sizes["N"].isEnabled()
+
+
+def test_a_test_fraction_on_random_data_is_kept(panel):
+    panel.test_fraction.setValue(0.25)
+    assert panel.config() == TrainConfig(test_fraction=0.25)
