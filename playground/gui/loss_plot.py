@@ -111,6 +111,10 @@ class LossPlot(QWidget):
         self.smoothing = 0.0  # EMA alpha; 0 = off
         self.follow = True
         self._dirty = False
+        #: The current run's held-out test loss (core/loop.py eval_steps, test_losses): dashed.
+        self.test_steps = np.empty(0, dtype=np.int64)
+        self.test_losses = np.empty(0, dtype=np.float64)
+        self.test_curve: pg.PlotDataItem | None = None
         self._apply_axis_mode()
 
         self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888", style=pg.QtCore.Qt.PenStyle.DashLine))
@@ -317,10 +321,39 @@ class LossPlot(QWidget):
                        for line, text in zip(drawing.markers, drawing.marker_texts, strict=True)]
         stagger_labels(placed, x0, px_per_step)
 
+    # -- the test loss --------------------------------------------------------------
+    def append_test(self, steps: np.ndarray, losses: np.ndarray) -> None:
+        """Add the current run's test losses at ``steps``: a dashed curve in the run's colour."""
+        finite = np.isfinite(losses)
+        if not finite.any():
+            return
+        self.test_steps = np.concatenate([self.test_steps, np.asarray(steps, dtype=np.int64)[finite]])
+        self.test_losses = np.concatenate([self.test_losses, np.asarray(losses, dtype=np.float64)[finite]])
+        if self.test_curve is None:
+            self.test_curve = pg.PlotDataItem()
+            self.plot_item.addItem(self.test_curve)
+        colour = self.current.colour if self.current is not None and self.current.colour else "#1f77b4"
+        self.test_curve.setPen(pg.mkPen(colour, width=1.8, style=Qt.PenStyle.DashLine))
+        self._draw_test()
+
+    def clear_test(self) -> None:
+        """Forget the test curve (a new run starts, or the run is reset)."""
+        self.test_steps = np.empty(0, dtype=np.int64)
+        self.test_losses = np.empty(0, dtype=np.float64)
+        if self.test_curve is not None:
+            self.plot_item.removeItem(self.test_curve)
+            self.test_curve = None
+
+    def _draw_test(self) -> None:
+        if self.test_curve is not None:
+            y = log10_f32(self.test_losses) if self.log_y else self.test_losses
+            self.test_curve.setData(self.test_steps, y)
+
     # -- display options ---------------------------------------------------------
     def set_log_y(self, on: bool) -> None:
         if on != self.log_y:
             self.log_y = on
+            self._draw_test()
             self._apply_axis_mode()
             for drawing in self._drawings.values():
                 drawing.drawn = -1

@@ -88,6 +88,10 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._build_actions()
         self._connect()
+        from .dataset_views import DatasetViews
+
+        #: The Prediction tab, the dashed test loss and File > Open data… (gui/dataset_views.py).
+        self.data_views = DatasetViews(self)
         self._update_actions()
         if self.settings.geometry:
             self.restoreGeometry(self.settings.geometry)
@@ -635,6 +639,7 @@ class MainWindow(QMainWindow):
             self.sweep_tab.load(exp.sweep)
         if exp.snapshots is not None:  # a recorded run to scrub
             self.time_travel.load(exp.snapshots)
+        self.data_views.warn_if_data_changed(exp.data_warning)
         self.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
         return True
 
