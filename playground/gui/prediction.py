@@ -82,6 +82,7 @@ class PredictionPanel(QWidget):
         self.prediction: Prediction | None = None
         self.kind = "none"
         self.drawn = np.empty((0, 3))
+        self._last_test: float | None = None
         self.pages = QStackedWidget(self)
         self._build_grid_page()
         self._build_curve_page()
@@ -192,6 +193,7 @@ class PredictionPanel(QWidget):
     def clear(self) -> None:
         """Forget the last run's picture (a new run starts)."""
         self.prediction = None
+        self._last_test = None
         self.show_none()
 
     def show_none(self, train_loss: float | None = None, test_loss: float | None = None) -> None:
@@ -214,11 +216,10 @@ class PredictionPanel(QWidget):
         """Draw a batch's prediction, or update the train/test gap on the ``none`` page."""
         if batch.prediction is not None:
             self.show_prediction(batch.prediction)
+        if len(batch.test_losses) and math.isfinite(float(batch.test_losses[-1])):
+            self._last_test = float(batch.test_losses[-1])  # batches between evaluations carry none
         if self.kind == "none" and len(batch.losses):
-            test = float(batch.test_losses[-1]) if len(batch.test_losses) else None
-            if test is not None and not math.isfinite(test):
-                test = None
-            self.show_none(float(batch.losses[-1]), test)
+            self.show_none(float(batch.losses[-1]), self._last_test)
 
     def show_prediction(self, p: Prediction) -> None:
         self.prediction = p
