@@ -147,3 +147,15 @@ def test_a_click_on_the_boundary_draws_a_point_of_the_buttons_class(panel, qtbot
     assert panel.drawn[0, 2] == 1
     x0, x1, y0, y1 = last.prediction.extent
     assert x0 < panel.drawn[0, 0] < x1 and y0 < panel.drawn[0, 1] < y1
+
+
+def test_the_accuracies_of_the_last_evaluation_are_shown(panel):
+    trainer = Trainer(TrainConfig(dataset="gaussians", steps=60))
+    batches = list(trainer.batches())
+    for b in batches:
+        panel.show_batch(b)
+    last = max((b for b in batches if len(b.eval_steps)), key=lambda b: b.eval_steps[-1])
+    text = panel.metrics.text()
+    assert f"step {int(last.eval_steps[-1])}" in text
+    assert f"test accuracy {float(last.test_accuracies[-1]):.1%}" in text
+    assert f"training accuracy {float(last.train_accuracies[-1]):.1%}" in text

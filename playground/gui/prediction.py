@@ -88,8 +88,13 @@ class PredictionPanel(QWidget):
         self._build_curve_page()
         self._build_digits_page()
         self._build_none_page()
+        #: The latest test loss and accuracies (classification: the accuracy panel of the loss plot).
+        self.metrics = QLabel(self)
+        self.metrics.setAccessibleName(self.tr("Accuracy"))
+        self.metrics.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.metrics)
         layout.addWidget(self.pages)
         self.show_none()
 
@@ -194,6 +199,7 @@ class PredictionPanel(QWidget):
         """Forget the last run's picture (a new run starts)."""
         self.prediction = None
         self._last_test = None
+        self.metrics.setText("")
         self.show_none()
 
     def show_none(self, train_loss: float | None = None, test_loss: float | None = None) -> None:
@@ -218,8 +224,23 @@ class PredictionPanel(QWidget):
             self.show_prediction(batch.prediction)
         if len(batch.test_losses) and math.isfinite(float(batch.test_losses[-1])):
             self._last_test = float(batch.test_losses[-1])  # batches between evaluations carry none
+        if len(batch.eval_steps):
+            self.metrics.setText(self.metrics_text(int(batch.eval_steps[-1]), float(batch.test_losses[-1]),
+                                                   float(batch.train_accuracies[-1]),
+                                                   float(batch.test_accuracies[-1])))
         if self.kind == "none" and len(batch.losses):
             self.show_none(float(batch.losses[-1]), self._last_test)
+
+    def metrics_text(self, step: int, test_loss: float, train_acc: float, test_acc: float) -> str:
+        """One line: the test loss and the accuracies at ``step`` (NaN ones left out)."""
+        parts = [self.tr("step {0}").format(step)]
+        if math.isfinite(test_loss):
+            parts.append(self.tr("test loss {0:.4g}").format(test_loss))
+        if math.isfinite(train_acc):
+            parts.append(self.tr("training accuracy {0:.1%}").format(train_acc))
+        if math.isfinite(test_acc):
+            parts.append(self.tr("test accuracy {0:.1%}").format(test_acc))
+        return ", ".join(parts)
 
     def show_prediction(self, p: Prediction) -> None:
         self.prediction = p
