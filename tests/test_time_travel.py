@@ -227,3 +227,14 @@ def test_in_the_window_a_diverged_run_opens_at_the_last_finite_step_and_live_sna
     assert other.time_travel.recorder.steps == bar.recorder.steps
     assert other.time_travel.state.snapshot.step == shown.step  # a classmate's run, at the same place
     assert_stats_equal(other.inspector.shown_stats(), shown.stats)
+
+
+def test_a_paced_run_takes_statistics_all_through_for_time_travel():
+    from playground.core.loop import snapshot_sampled
+
+    trainer = Trainer(TrainConfig(steps=300), pace=1e9)  # paced (as the window trains), never waiting
+    taken = {s.step for b in trainer.batches() for s in b.stats}
+    wanted = {s for s in range(300) if snapshot_sampled(s)}
+    assert wanted <= taken
+    assert {0, 1, 63, 64, 66, 128, 132, 256, 264} <= wanted and 65 not in wanted and 130 not in wanted
+    assert len(wanted) == 64 + 32 + 32 + 6  # every step to 64, then 32 per doubling
