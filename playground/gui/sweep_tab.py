@@ -425,6 +425,33 @@ class SweepTab(QWidget):
     def _redraw(self) -> None:
         for cell in self.cells:
             cell.redraw()
+        self._share_range()
+
+    def shared_range(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
+        """The small plots' common view: all steps, and log10 loss from the lowest finite loss of any
+        cell to a decade above the highest starting loss (a blow-up leaves the top, not the scale)."""
+        lows, tops, last = [], [], 0
+        for cell in self.cells:
+            steps, losses = cell.data()
+            logs = log10_f32(losses)
+            finite = logs[np.isfinite(logs)]
+            if len(finite):
+                lows.append(float(finite.min()))
+                tops.append(float(finite[: max(1, len(finite) // 20)].max()))
+            last = max(last, cell.progress.maximum())
+        if not lows:
+            return None
+        lo, hi = min(lows), max(tops) + 1.0
+        return (0.0, float(max(1, last - 1))), (lo, max(hi, lo + 1.0))
+
+    def _share_range(self) -> None:
+        view = self.shared_range()
+        if view is None or not self.cells:
+            return
+        (x0, x1), (y0, y1) = view
+        item = self.cells[0].plot.getPlotItem()  # the others are linked to it
+        item.setXRange(x0, x1, padding=0.02)
+        item.setYRange(y0, y1, padding=0.02)
 
     # -- the grid --------------------------------------------------------------
     def _show_grid(self, spec: SweepSpec, results: tuple[CellResult, ...] = ()) -> None:
@@ -451,6 +478,7 @@ class SweepTab(QWidget):
         for r in results:
             self.results[r.index] = r
             self.cells[r.index].finish(r)
+        self._share_range()
         self._draw_heatmap()
 
     def measure_values(self) -> np.ndarray:
