@@ -65,6 +65,8 @@ def add_config_arguments(p: argparse.ArgumentParser) -> None:
                    help="train on a CSV file with a header row (numeric features)")
     g.add_argument("--target", help="the CSV's target column (default: the last)")
     g.add_argument("--task", choices=c.TASKS, help="classification or regression (default: guessed from the target)")
+    g.add_argument("--allow-large-file", action="store_true", dest="allow_large_file",
+                   help="load a --data-file of more than a million rows")
 
 
 def config_from_args(args: argparse.Namespace) -> Any:
@@ -77,6 +79,10 @@ def config_from_args(args: argparse.Namespace) -> Any:
 
         base = load_config_file(args.config).to_dict()
     dataset = getattr(args, "dataset", None)
+    if getattr(args, "data_file", None) and getattr(args, "allow_large_file", False):
+        from .core.csvdata import confirm_large
+
+        confirm_large(args.data_file)
     if getattr(args, "data_file", None) and dataset is None:
         dataset = "file"
     if dataset is not None and dataset != base.get("dataset", "random"):

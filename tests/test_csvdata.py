@@ -148,3 +148,12 @@ def test_an_experiment_keeps_the_files_path_and_hash_and_warns_when_it_changed(t
     write(tmp_path, "a,t\n" + "".join(f"{i},{(i + 1) % 2}\n" for i in range(10)))
     warning = load_experiment(exp_path).data_warning
     assert warning is not None and path in warning and "changed" in warning
+
+
+def test_train_loads_a_large_file_only_when_allowed(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(csvdata, "MAX_ROWS", 20)
+    monkeypatch.setattr(csvdata, "_CONFIRMED", set())
+    path = write(tmp_path, "a,t\n" + "".join(f"{i},{i % 2}\n" for i in range(30)))
+    assert cli.main(["train", "--data-file", path, "--steps", "2"]) == cli.EXIT_INVALID
+    assert "--allow-large-file" in capsys.readouterr().err
+    assert cli.main(["train", "--data-file", path, "--steps", "2", "--allow-large-file"]) == cli.EXIT_OK

@@ -67,3 +67,21 @@ def test_random_data_keeps_the_gradients_tab_and_draws_no_test_loss(make_window,
     assert w.side_tabs.currentWidget() is w.inspector
     assert w.plot.test_curve is None
     assert w.data_views.prediction.kind == "none"
+
+
+def test_a_large_file_is_loaded_after_a_confirmation(make_window, tmp_path, monkeypatch):
+    from playground.core import csvdata
+
+    monkeypatch.setattr(csvdata, "MAX_ROWS", 20)
+    monkeypatch.setattr(csvdata, "_CONFIRMED", set())
+    asked = []
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: asked.append(a[2]) or next(answers))
+    w = make_window()
+    path = tmp_path / "big.csv"
+    path.write_text("a,t\n" + "".join(f"{i},{i % 2}\n" for i in range(30)), encoding="utf-8")
+    assert not w.data_views.open_data(str(path))  # declined: nothing loaded
+    assert w.controls.config().dataset == "random"
+    assert w.data_views.open_data(str(path))
+    assert len(asked) == 2 and "more than 20 data rows" in asked[0]
+    assert w.controls.config().N == 30

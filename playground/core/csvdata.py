@@ -83,7 +83,8 @@ def _read_rows(path: str, allow_large: bool) -> list[list[str]]:
             for row in csv.reader(f):
                 rows.append(row)
                 if len(rows) > MAX_ROWS + 1 and not allow_large:
-                    raise CsvError(f"{path}: more than {MAX_ROWS:,} data rows; confirm to load a file this large")
+                    raise CsvError(f"{path}: more than {MAX_ROWS:,} data rows; confirm to load a file this "
+                                   "large (--allow-large-file on the command line)")
     except FileNotFoundError:
         raise CsvError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -185,6 +186,13 @@ def _class_name(value: float) -> str:
 
 
 _CACHE: dict[tuple, Table] = {}
+#: Files confirmed to load although they have more than MAX_ROWS rows (absolute paths).
+_CONFIRMED: set[str] = set()
+
+
+def confirm_large(path: str) -> None:
+    """Allow ``path`` more than :data:`MAX_ROWS` rows from now on (the user confirmed it)."""
+    _CONFIRMED.add(os.path.abspath(path))
 
 
 def cached_table(path: str, target: str = "", task: str = "auto") -> Table:
@@ -198,7 +206,7 @@ def cached_table(path: str, target: str = "", task: str = "auto") -> Table:
     key = (os.path.abspath(path), st.st_mtime_ns, st.st_size, target, task)
     table = _CACHE.get(key)
     if table is None:
-        table = load_table(path, target, task)
+        table = load_table(path, target, task, allow_large=key[0] in _CONFIRMED)
         if len(_CACHE) > 8:
             _CACHE.clear()
         _CACHE[key] = table

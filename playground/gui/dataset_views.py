@@ -70,6 +70,15 @@ class DatasetViews(QObject):
     def open_data(self, path: str, target: str = "", task: str = "auto") -> bool:
         """Train on ``path`` from the next run; a bad file is refused with its one-line reason."""
         problem = self.window.controls.set_data_file(path, target, task)
+        if problem is not None and "confirm to load" in problem:
+            answer = QMessageBox.question(self.window, self.tr("A large file"), self.tr(
+                "{0}\n\nLoad it anyway? Reading and training on it may take long.").format(problem))
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+            from ..core.csvdata import confirm_large
+
+            confirm_large(path)
+            problem = self.window.controls.set_data_file(path, target, task)
         if problem is not None:
             QMessageBox.warning(self.window, self.tr("Could not use the data"), problem)
             return False
