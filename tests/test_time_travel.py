@@ -215,6 +215,8 @@ def test_in_the_window_a_diverged_run_opens_at_the_last_finite_step_and_live_sna
     assert "diverged at step" in w.banner.label.text()  # the divergence is still explained
     bar.slider.setValue(0)
     assert w.inspector.shown_stats().step == bar.recorder.snapshots[0].step == 0
+    w.network.draw_now()
+    assert w.network.data.step == 0  # the network diagram travels with the inspector
     qtbot.mouseClick(bar.live_button, Qt.MouseButton.LeftButton)
     assert bar.live and not bar.marker.isVisible()
     assert w.inspector.shown_stats() is bar.recorder.snapshots[-1].stats

@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         t_layout.addWidget(self.banner)
         t_layout.addWidget(self.training_splitter, 1)
         self.time_travel = TimeTravelBar(self.inspector, self.plot, training_right)
+        self.time_travel.followers.append(self.network.show_stats)
         t_layout.addWidget(self.time_travel)
         self.controls_splitter = QSplitter(Qt.Orientation.Horizontal, self.training_tab)
         self.controls_splitter.addWidget(scroll)
@@ -417,7 +418,7 @@ class MainWindow(QMainWindow):
         for step, lr in batch.lr_changes:
             self.runs.change_lr(step, lr)
         self.time_travel.feed(batch)
-        if batch.stats:
+        if batch.stats and self.time_travel.live:
             self.network.show_stats(batch.stats[-1])
         if self.time_travel.live:  # else the inspector shows a recorded step
             self.inspector.show_batch(batch.stats, batch.norm_steps, batch.grad_norms)

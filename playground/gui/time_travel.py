@@ -2,14 +2,17 @@
 
 A :class:`TimeTravelBar` sits under the loss plot.  It keeps the run's
 :class:`~playground.core.snapshots.SnapshotRecorder` (fed every batch by the window);
-dragging its slider moves the inspector (table, histograms, heat map, norm history) to
-the recorded state nearest the chosen step and marks that step on the loss plot;
+dragging its slider moves the inspector (table, histograms, heat map, norm history) and
+its followers (the network diagram) to the recorded state nearest the chosen step and marks that step on the loss plot;
 *Live* snaps back to the present.  While the bar is not live the window stops
-handing new batches to the inspector (the recorder still takes them).  After a
+handing new batches to the inspector and the diagram (the recorder still takes them).  After a
 divergence the bar opens at the last finite snapshot: the step before the blow-up.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal, Slot
@@ -31,6 +34,9 @@ class TimeTravelBar(QWidget):
         self.recorder = SnapshotRecorder()
         self.live = True
         self.state: TravelState | None = None
+        #: Other views of a step's statistics (the network diagram): called with the recorded
+        #: StepStats when travelling, and with the newest when back to live.
+        self.followers: list[Callable[[Any], None]] = []
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         title = QLabel(self.tr("Time travel"), self)
@@ -102,6 +108,8 @@ class TimeTravelBar(QWidget):
         self.slider.blockSignals(False)
         snap = state.snapshot
         self.inspector.show_state(snap.stats, state.norm_steps, state.grad_norms)
+        for follow in self.followers:
+            follow(snap.stats)
         self.marker.setValue(snap.step)
         self.marker.show()
         self.readout.setText(self.tr("step {0}").format(snap.step))
@@ -119,6 +127,8 @@ class TimeTravelBar(QWidget):
             newest = self.recorder.snapshots[-1]
             steps, norms = self.recorder.norms_until(self.recorder.last_step)
             self.inspector.show_state(newest.stats, steps, norms)
+            for follow in self.followers:
+                follow(newest.stats)
         self.travelled.emit(-1)
 
     # -- internals -------------------------------------------------------------
