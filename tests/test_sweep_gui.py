@@ -3,6 +3,8 @@ run on the Training tab, and a sweep saved in an experiment reopens."""
 
 from __future__ import annotations
 
+import multiprocessing
+
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
 
@@ -109,3 +111,18 @@ def test_a_click_opens_the_cell_as_a_run_and_a_saved_sweep_reopens(make_window, 
     for r in results:
         assert_same_bits(tab.results[r.index].losses, r.losses)
         assert tab.cells[r.index].result is tab.results[r.index]
+
+
+def test_closing_the_window_stops_a_running_sweep(make_window, qtbot):
+    w = make_window()
+    spec = make_spec(TrainConfig(steps=1_000_000, lr=1e-9), {"H": (10, 20)})
+    w.sweep_tab.start(spec)
+    qtbot.waitUntil(lambda: any(c.progress.value() > 0 for c in w.sweep_tab.cells), timeout=WAIT_MS)
+    thread = w.sweep_tab._thread
+    with qtbot.waitSignal(w.closed, timeout=10_000):
+        w.close()
+    assert not thread.is_alive()  # the workers stopped and the events thread ended with them
+    assert w.sweep_tab.sweep.stopping
+    for child in multiprocessing.active_children():
+        child.join(5)
+    assert not [c for c in multiprocessing.active_children() if c.name.startswith("SpawnProcess")]
