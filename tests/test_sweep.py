@@ -212,3 +212,24 @@ def test_cli_csv_to_standard_output(tmp_path, capsys):
         _code, expected = train_losses(TrainConfig(lr=lr, steps=12), tmp_path, f"s{i}")
         assert_same_bits(np.array([float(r["loss"]) for r in rows if r["cell"] == str(i)]), expected)
     assert cli.main(["sweep", "--lr", "1e-7,1e-6", "--csv", "-", "--json"]) == cli.EXIT_INVALID
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (lambda d: d["sweep"]["cells"][0].update(losses=["x"] * 3), "sweep.cells[0].losses[0]"),
+    (lambda d: d["sweep"]["cells"][0].update(index=7), "sweep.cells[0].index"),
+    (lambda d: d["sweep"]["axes"][0].update(values=[1e-6, -1.0]), "lr"),
+    (lambda d: d["sweep"].update(axes=[]), "one or two fields"),
+    (lambda d: d["sweep"]["cells"][0].update(reason="exploded"), "sweep.cells[0].reason"),
+])
+def test_a_damaged_sweep_in_a_file_is_refused_naming_the_place(tmp_path, change, words):
+    from playground.core.persistence import ExperimentError
+
+    spec = make_spec(TrainConfig(steps=3), {"lr": (1e-6, 1e-7)})
+    path = tmp_path / "exp.json"
+    save_experiment(path, Experiment(spec.base, sweep=SavedSweep(spec, tuple(Sweep(spec, workers=0).run()))))
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+    with pytest.raises(ExperimentError) as info:
+        load_experiment(path)
+    assert words in str(info.value)

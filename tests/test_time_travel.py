@@ -4,6 +4,7 @@ first, the last, the steps around an lr change or a divergence; it is saved only
 
 from __future__ import annotations
 
+import json
 import pickle
 
 import numpy as np
@@ -240,3 +241,26 @@ def test_a_paced_run_takes_statistics_all_through_for_time_travel():
     assert wanted <= taken
     assert {0, 1, 63, 64, 66, 128, 132, 256, 264} <= wanted and 65 not in wanted and 130 not in wanted
     assert len(wanted) == 64 + 32 + 32 + 6  # every step to 64, then 32 per doubling
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (lambda d: d["snapshots"]["snapshots"][0].update(step=-1), "snapshots.snapshots[0]"),
+    (lambda d: d["snapshots"]["snapshots"][1]["params"][0].update(numbers=[1, 2]), "params[0].numbers"),
+    (lambda d: d["snapshots"]["snapshots"][0]["params"][0].update(grad_preview=[0.0]), "grad_preview"),
+    (lambda d: d["snapshots"].update(norm_steps=[3, 1]), "norm_steps"),
+])
+def test_damaged_snapshots_in_a_file_are_refused_naming_the_place(tmp_path, change, words):
+    from playground.core.persistence import ExperimentError
+
+    cfg = TrainConfig(steps=4)
+    rec = SnapshotRecorder()
+    for b in full_run(cfg, stats_every=1):
+        rec.feed(b)
+    path = tmp_path / "exp.json"
+    save_experiment(path, Experiment(cfg, snapshots=rec))
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+    with pytest.raises(ExperimentError) as info:
+        load_experiment(path)
+    assert words in str(info.value)
