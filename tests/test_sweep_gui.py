@@ -126,3 +126,19 @@ def test_closing_the_window_stops_a_running_sweep(make_window, qtbot):
     for child in multiprocessing.active_children():
         child.join(5)
     assert not [c for c in multiprocessing.active_children() if c.name.startswith("SpawnProcess")]
+
+
+def test_bad_grids_are_refused_in_the_message_line_naming_the_field(qtbot):
+    tab = _tab(qtbot, TrainConfig(steps=5))
+    tab.axis1.set_field("H")
+    tab.axis1.set_values("10, 0")
+    assert not tab.run() and not tab.running
+    assert "H:" in tab.message.text()
+    tab.axis1.set_values("")
+    assert not tab.run()
+    assert "H:" in tab.message.text() and "comma-separated" in tab.message.text()
+    tab.axis1.set_field("lr")
+    tab.axis1.set_lr_range("1e-7", "-1", 3)
+    assert not tab.run()
+    assert "lr:" in tab.message.text()
+    assert tab.cells == [] and tab.spec is None  # nothing was started

@@ -60,6 +60,8 @@ from ..core.sweep import (
 REDRAW_HZ = 5
 #: Columns of the grid of small plots for a sweep of one field.
 COLUMNS_ONE_FIELD = 4
+#: The most cells the tab draws (each is a plot of its own); larger grids: the sweep command.
+MAX_GUI_CELLS = 256
 NONE_FIELD = ""
 
 
@@ -344,6 +346,11 @@ class SweepTab(QWidget):
                 spec = self.make_spec(confirmed=True)
         except ConfigError as exc:
             self.message.setText(self.tr("Cannot run the sweep: {0}").format(exc))
+            return False
+        if len(spec.cells) > MAX_GUI_CELLS:
+            self.message.setText(self.tr("Cannot run the sweep: the grid has {0} cells; the window draws at most "
+                                         "{1} (the sweep command runs larger grids)").format(
+                                             len(spec.cells), MAX_GUI_CELLS))
             return False
         self.start(spec)
         return True
