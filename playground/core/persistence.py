@@ -3,7 +3,10 @@
 An experiment file holds the configuration, the app version and, optionally, the
 recorded runs (their loss histories, and how each ended: its outcome, speed,
 duration and colour on the plot).  Those last keys came later in format version 1:
-a file without them still reads, as a run whose outcome is not known.  Nothing here executes or unpickles what a
+a file without them still reads, as a run whose outcome is not known.  Two more optional
+keys came later still: "sweep" (a sweep's grid and its cells' results, core/sweep.py) and
+"snapshots" (a run's time-travel record, core/snapshots.py, saved only when asked); a file
+without them reads as before.  Nothing here executes or unpickles what a
 file contains: it is parsed as JSON and every field is validated, and an error message
 quotes at most ~80 characters of a bad value.
 
