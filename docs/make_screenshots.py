@@ -125,11 +125,11 @@ def main() -> None:
         (14000, network),
         (17000, lambda: shot("network")),
         (17200, sweep),
-        (27000, lambda: shot("sweep")),
-        (27200, time_travel_run),
-        (31500, lambda: window.time_travel.travel_to(40)),
-        (32000, lambda: shot("time-travel")),
-        (32200, window.close),
+        (32000, lambda: shot("sweep")),  # the cells' worker processes first load PyTorch
+        (32200, time_travel_run),
+        (36500, lambda: window.time_travel.travel_to(40)),
+        (37000, lambda: shot("time-travel")),
+        (37200, window.close),
     ]
     for delay, action in steps:
         QTimer.singleShot(delay, action)
