@@ -159,3 +159,19 @@ def test_the_accuracies_of_the_last_evaluation_are_shown(panel):
     assert f"step {int(last.eval_steps[-1])}" in text
     assert f"test accuracy {float(last.test_accuracies[-1]):.1%}" in text
     assert f"training accuracy {float(last.train_accuracies[-1]):.1%}" in text
+
+
+def test_a_regression_on_several_features_plots_prediction_against_target(panel, tmp_path):
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=(2, 80))
+    path = tmp_path / "values.csv"
+    path.write_text("a,b,v\n" + "".join(f"{x:.4f},{y:.4f},{3 * x - y:.4f}\n" for x, y in zip(a, b, strict=True)),
+                    encoding="utf-8")
+    trainer, last = trained(data_file=str(path), steps=100)
+    panel.show_prediction(last.prediction)
+    assert panel.kind == "fit"
+    data = trainer.runner.data
+    xs, ys = panel.fit_test.getData()
+    np.testing.assert_allclose(xs, data.y_test[:, 0].numpy(), rtol=1e-6)
+    np.testing.assert_allclose(ys, trainer.runner.predict(data.x_test)[:, 0].numpy(), rtol=1e-5, atol=1e-6)
+    assert len(panel.fit_train.getData()[0]) == len(data.x)

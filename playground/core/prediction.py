@@ -10,6 +10,8 @@ process boundary by pickle: NumPy arrays, numbers and strings only.
 * ``curve``: a 1-D regression (``sine``): the points and the fitted curve;
 * ``digits``: test images (8x8) with their true and predicted labels, and the
   confusion matrix over the whole test set (``confusion`` alone for other classifiers);
+* ``fit``: a regression on more than one feature: each sample's prediction against its
+  target (``points``: training, ``test_points``: test; x the target, y the prediction);
 * ``none``: nothing to draw but the train and test losses (the lesson's random data).
 """
 
@@ -36,7 +38,7 @@ def _empty(*shape: int, dtype: Any = np.float64) -> Any:
 class Prediction:
     """One picture of the network's predictions; see the module docstring."""
 
-    kind: str  # grid | curve | digits | confusion | none
+    kind: str  # grid | curve | digits | confusion | fit | none
     step: int
     classes: tuple[str, ...] = ()
     #: grid: (x0, x1, y0, y1) the grid spans, in the data's coordinates; grid[i, j] is at
@@ -128,4 +130,7 @@ def make_prediction(runner: Any, step: int) -> Prediction:
                               image_labels=ys[:shown].astype(np.int64), image_predicted=predicted[:shown],
                               confusion=confusion)
         return Prediction("confusion", step, data.classes, confusion=confusion)
-    return Prediction("none", step)
+    fit = np.column_stack([y[:, 0], _outputs(runner, data.x)[:, 0]])
+    fit_test = np.empty((0, 2)) if data.x_test is None else \
+        np.column_stack([y_test[:, 0], _outputs(runner, data.x_test)[:, 0]])
+    return Prediction("fit", step, points=fit, test_points=fit_test)

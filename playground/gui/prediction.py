@@ -9,6 +9,8 @@ Each batch may carry a :class:`~playground.core.prediction.Prediction` (at most 
 * ``curve``: the data points (training filled, test hollow) and the fitted curve;
 * ``digits``: test images with the predicted digit over each (red where wrong) and
   the confusion matrix; ``confusion`` alone for other classifiers;
+* ``fit``: a regression on several features: prediction against target, with the
+  diagonal where they are equal;
 * ``none``: the lesson's random data: a note, and the train/test gap in numbers.
 
 On the ``grid`` page a student may draw points (left click: class 0, right click:
@@ -148,6 +150,15 @@ class PredictionPanel(QWidget):
         for item in (self.curve_train, self.curve_test, self.curve):
             self.curve_plot.addItem(item)
         self.pages.addWidget(self.curve_plot)
+        self.fit_plot = self._plot(self.tr("Prediction against target"))
+        self.fit_plot.setLabel("bottom", self.tr("target"))
+        self.fit_plot.setLabel("left", self.tr("prediction"))
+        self.fit_train = pg.ScatterPlotItem(size=5, brush=pg.mkBrush("#0877bd"), pen=None)
+        self.fit_test = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(None), pen=pg.mkPen("#f59322", width=1.2))
+        self.fit_line = pg.PlotDataItem(pen=pg.mkPen("#888888", width=1, style=Qt.PenStyle.DashLine))
+        for item in (self.fit_line, self.fit_train, self.fit_test):
+            self.fit_plot.addItem(item)
+        self.pages.addWidget(self.fit_plot)
 
     def _build_digits_page(self) -> None:
         page = QWidget(self)
@@ -250,6 +261,8 @@ class PredictionPanel(QWidget):
             self._show_curve(p)
         elif p.kind in ("digits", "confusion"):
             self._show_digits(p)
+        elif p.kind == "fit":
+            self._show_fit(p)
         else:
             self.show_none()
 
@@ -276,6 +289,17 @@ class PredictionPanel(QWidget):
         self.curve_test.setData(x=p.test_points[:, 0] if len(p.test_points) else [], y=p.test_labels)
         self.curve.setData(p.curve_x, p.curve_y)
         self.pages.setCurrentWidget(self.curve_plot)
+
+    def _show_fit(self, p: Prediction) -> None:
+        self.kind = "fit"
+        self.fit_train.setData(pos=p.points)
+        self.fit_test.setData(pos=p.test_points if len(p.test_points) else np.empty((0, 2)))
+        both = np.concatenate([p.points, p.test_points]) if len(p.test_points) else p.points
+        finite = both[np.isfinite(both).all(axis=1)]
+        if len(finite):
+            lo, hi = float(finite.min()), float(finite.max())
+            self.fit_line.setData([lo, hi], [lo, hi])
+        self.pages.setCurrentWidget(self.fit_plot)
 
     def _show_digits(self, p: Prediction) -> None:
         self.kind = p.kind
