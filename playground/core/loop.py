@@ -426,8 +426,8 @@ class Trainer:
         test = runner.evaluate(runner.x_test, runner.y_test) if runner.x_test is not None else None
         train_acc = runner.train_accuracy() if runner.data.classification else None
         if isinstance(test, torch.Tensor) or isinstance(train_acc, torch.Tensor):
-            dev = (test if test is not None else train_acc).device
-            full = torch.full((3,), nan, dtype=torch.float64, device=dev)
+            like = test if test is not None else train_acc
+            full = torch.full((3,), nan, dtype=like.dtype, device=like.device)  # to float64 on the host
             if test is not None:
                 full[0], full[2] = test[0], test[1]
             if train_acc is not None:

@@ -197,7 +197,7 @@ class TorchRunner(Runner):
                 acc = (y_pred.argmax(1) == y).float().mean()
             else:
                 acc = torch.full((), math.nan, device=loss.device)
-            return torch.stack([loss.to(torch.float64), acc.to(torch.float64)])
+            return torch.stack([loss, acc.to(loss.dtype)])  # float64 only on the host (MPS has none)
 
     def named_grads(self) -> list[tuple[str, torch.Tensor | None]]:
         return [(n, p.grad) for n, p in self.named_params()]
