@@ -94,6 +94,7 @@ def test_the_split_holds_out_a_fraction_and_standardises_with_the_training_split
         ({"dataset": "circles", "test_fraction": 0.95}, "test_fraction"),
         ({"dataset": "circles", "test_fraction": -0.1}, "test_fraction"),
         ({"dataset": "sine", "noise": float("nan")}, "noise"),
+        ({"dataset": "digits", "noise": 0.2}, "noise"),
         ({"dataset": "circles", "N": 2}, "N"),
         ({"dataset": "random", "test_fraction": 0.5, "N": 3}, "N"),
         ({"loss": "cross-entropy"}, "loss"),

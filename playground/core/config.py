@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .datasets import DATASET_SPECS, DATASETS, MAX_NOISE, MAX_TEST_FRACTION, n_test_for
+from .datasets import DATASET_SPECS, DATASETS, GENERATED, MAX_NOISE, MAX_TEST_FRACTION, n_test_for
 from .specs import ACTIVATION_SPECS, OPTIMIZER_SPECS
 
 STYLES = ("numpy", "tensors", "sequential", "module")
@@ -410,6 +410,9 @@ def _check_data(cfg: TrainConfig) -> None:
                 or not 0 <= value <= hi:
             raise ConfigError(name, f"must be a number from 0 to {hi:g}, got {value!r}")
         set_(cfg, name, float(value))
+    if cfg.noise and cfg.dataset not in GENERATED:
+        raise ConfigError("noise", f"the {cfg.dataset} data set has no noise to set; only the generated sets "
+                          f"({', '.join(GENERATED)}) take one")
     task = _data_task(cfg)
     if task == "classification" and cfg.loss != "cross-entropy":
         raise ConfigError("loss", f"the {cfg.dataset} data set is a classification: it trains with "
