@@ -85,3 +85,27 @@ def test_a_large_file_is_loaded_after_a_confirmation(make_window, tmp_path, monk
     assert w.data_views.open_data(str(path))
     assert len(asked) == 2 and "more than 20 data rows" in asked[0]
     assert w.controls.config().N == 30
+
+
+def test_points_drawn_on_the_panel_are_trained_on(make_window, qtbot, tmp_path):
+    w = make_window(TrainConfig(dataset="circles", steps=30))
+    w.start_or_resume()
+    wait_finished(qtbot, w)
+    panel = w.data_views.prediction
+    rng = np.random.default_rng(2)
+    for i in range(20):
+        cls = i % 2
+        x, y = rng.normal(size=2) * 0.2 + (0.6 if cls else -0.6)
+        panel.add_drawn_point(x, y, cls)
+    assert panel.train_drawn_button.isEnabled()
+    assert w.data_views.train_on_drawn(str(tmp_path))
+    cfg = w.controls.config()
+    assert cfg.dataset == "file" and cfg.N == 20 and cfg.D_in == 2 and cfg.data_file.startswith(str(tmp_path))
+    w.start_new()
+    wait_finished(qtbot, w)
+    assert w.data_views.prediction.kind == "grid"
+    # The picture's training and test points are the points drawn (float32 in the run).
+    p = w.data_views.prediction.prediction
+    shown = np.concatenate([p.points, p.test_points])
+    np.testing.assert_allclose(shown[np.lexsort(shown.T[::-1])],
+                               panel.drawn[np.lexsort(panel.drawn[:, :2].T[::-1]), :2], rtol=1e-6)

@@ -86,9 +86,9 @@ class DatasetViews(QObject):
         return True
 
     @Slot()
-    def train_on_drawn(self) -> bool:
-        """Write the drawn points to a CSV file and train on it."""
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation) \
+    def train_on_drawn(self, folder: str | None = None) -> bool:
+        """Write the drawn points to a CSV file (in the user's data folder) and train on it."""
+        folder = folder or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation) \
             or tempfile.gettempdir()
         try:
             os.makedirs(folder, exist_ok=True)
