@@ -142,3 +142,24 @@ def test_bad_grids_are_refused_in_the_message_line_naming_the_field(qtbot):
     assert not tab.run()
     assert "lr:" in tab.message.text()
     assert tab.cells == [] and tab.spec is None  # nothing was started
+
+
+def test_opening_a_saved_sweep_while_one_runs_stops_it_and_shows_the_saved_one(qtbot):
+    from playground.core.sweep import SavedSweep
+
+    saved_spec = make_spec(TrainConfig(steps=8), {"N": (4, 8)})
+    saved = SavedSweep(saved_spec, tuple(Sweep(saved_spec, workers=0).run()))
+    tab = _tab(qtbot, TrainConfig(steps=1_000_000, lr=1e-9))
+    tab.axis1.set_field("H")
+    tab.axis1.set_values("10, 20, 30")
+    tab.run()
+    qtbot.waitUntil(lambda: any(c.progress.value() > 0 for c in tab.cells), timeout=WAIT_MS)
+    thread = tab._thread
+    tab.load(saved)
+    assert not thread.is_alive() and not tab.running and tab.run_button.isEnabled()
+    qtbot.wait(300)  # events the stopped sweep had queued arrive now, and are ignored
+    assert tab.spec == saved_spec and len(tab.cells) == 2
+    assert sorted(tab.results) == [0, 1]
+    for r in saved.results:
+        assert_same_bits(tab.results[r.index].losses, r.losses)
+    assert tab.axis1.field.currentData() == "N" and tab.axis1.values.text() == "4, 8"

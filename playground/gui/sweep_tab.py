@@ -232,8 +232,8 @@ class SweepTab(QWidget):
     cellOpened = Signal(object)
     #: A sweep started (True) or ended (False).
     runningChanged = Signal(bool)
-    _event = Signal(object)
-    _ended = Signal()
+    _event = Signal(object, object)  # the sweep it belongs to, the event
+    _ended = Signal(object)  # the sweep that ended
 
     def __init__(self, base_config: Callable[[], TrainConfig], parent: QWidget | None = None,
                  workers: int | None = None) -> None:
@@ -370,11 +370,11 @@ class SweepTab(QWidget):
         """In the background thread: hand every event to the GUI thread (a queued signal)."""
         try:
             for event in sweep.events():
-                self._event.emit(event)
+                self._event.emit(sweep, event)
         except Exception as exc:  # noqa: BLE001 - told in the message line, never raised in a thread
-            self._event.emit(exc)
+            self._event.emit(sweep, exc)
         finally:
-            self._ended.emit()
+            self._ended.emit(sweep)
 
     @Slot()
     def stop(self) -> None:
@@ -391,8 +391,10 @@ class SweepTab(QWidget):
         thread.join(timeout_s)
         return not thread.is_alive()
 
-    @Slot(object)
-    def _on_event(self, event: Any) -> None:
+    @Slot(object, object)
+    def _on_event(self, sweep: Sweep, event: Any) -> None:
+        if sweep is not self.sweep:
+            return  # a sweep given up for another grid (an experiment opened meanwhile)
         if isinstance(event, CellProgress):
             self.cells[event.index].add(event)
             self._update_progress()
@@ -404,8 +406,10 @@ class SweepTab(QWidget):
         elif isinstance(event, Exception):
             self.message.setText(self.tr("The sweep failed: {0}").format(event))
 
-    @Slot()
-    def _on_ended(self) -> None:
+    @Slot(object)
+    def _on_ended(self, sweep: Sweep) -> None:
+        if sweep is not self.sweep:
+            return
         thread, self._thread = self._thread, None
         if thread is not None:
             thread.join()
@@ -569,7 +573,11 @@ class SweepTab(QWidget):
 
     def load(self, saved: SavedSweep) -> None:
         """Show a saved sweep (a running one is stopped first)."""
-        self.shutdown()
+        self.shutdown()  # a sweep still ending after this keeps its thread; its events are ignored
+        self._thread = None
+        self.sweep = None
+        self.timer.stop()
+        self._set_running(False)
         self.measure.setCurrentIndex(max(0, self.measure.findData(saved.measure)))
         axes = saved.spec.axes
         self.axis1.set_field(axes[0].field)
