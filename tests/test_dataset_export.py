@@ -3,8 +3,9 @@
 Every data set (the generated ones, the digits, a CSV file for each task, and the
 lesson's random data with a test set) in every style: the exported script runs in
 a separate process (the harness of tests/test_codegen.py) and must print, bit for
-bit, the losses the core and the ``train`` command give at every step, and after the
-loop the test loss and accuracy that ``train --json`` reports.
+bit, the losses the core and the ``train`` command give at every step on standard
+output (nothing else there), and after the loop, on standard error, the test loss and
+accuracy that ``train --json`` reports.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -21,10 +25,42 @@ from playground import cli
 from playground.core.codegen import generate_script
 from playground.core.config import STYLES, TrainConfig
 
-from .test_codegen import finish_scripts, start_scripts
+from .test_codegen import finish_scripts
 
 STEPS = 12
-TEST_LINE = re.compile(r"test_loss=(\S+)(?: test_accuracy=(\S+))?")
+TEST_LINE = re.compile(r"stderr: test_loss=(\S+)(?: test_accuracy=(\S+))?")
+
+#: tests/test_codegen.py's harness, with each script's standard error kept apart and printed
+#: after it as "stderr: " lines (standard output must hold the loss lines alone).
+HARNESS = r"""
+import contextlib, io, runpy, sys
+import torch
+torch.set_num_threads(1)
+for path in sys.argv[1:]:
+    print("=== begin " + path, flush=True)
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err):
+            runpy.run_path(path, run_name="__main__")
+    except Exception as exc:
+        print("!!! " + type(exc).__name__ + ": " + str(exc).splitlines()[0])
+    for line in err.getvalue().splitlines():
+        print("stderr: " + line)
+    print("=== end " + path, flush=True)
+"""
+
+
+def start_scripts(scripts: dict[str, str], folder) -> tuple[subprocess.Popen, dict[str, str]]:
+    paths = {}
+    for name, text in scripts.items():
+        path = folder / f"{name}.py"
+        path.write_text(text, encoding="utf-8")
+        paths[str(path)] = name
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    proc = subprocess.Popen([sys.executable, "-c", HARNESS, *paths], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=folder, env=env)
+    return proc, paths
 
 
 def write_csv_files(folder) -> dict[str, str]:
@@ -100,7 +136,7 @@ def test_script_prints_the_train_commands_losses_exactly(name, runs):
     assert run["steps"] == list(range(STEPS))
     assert run["losses"] == losses  # exact float equality at every step
     assert run["losses"][-1] != run["losses"][0]
-    # After the loop: the test set's loss (and accuracy) of the final weights.
+    # After the loop, on standard error alone: the test set's loss (and accuracy) of the final weights.
     [line] = run["other"]
     m = TEST_LINE.fullmatch(line)
     assert m is not None, line

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import TrainConfig
+from .config import MAX_STEPS, TrainConfig
 from .datasets import DATASET_SPECS, GENERATED, digits_path, n_test_for
 
 INDENT = "    "
@@ -44,6 +44,8 @@ def imports(cfg: TrainConfig) -> list[str]:
         out.append("import csv")
     if cfg.dataset in GENERATED or scaled_init(cfg):
         out.append("import math")
+    if has_test_set(cfg) and cfg.steps < MAX_STEPS:
+        out.append("import sys")
     if cfg.dataset == "digits" and cfg.style != "numpy":
         out.append("import numpy as np")
     return out
@@ -187,7 +189,8 @@ def evaluation(s: Any, cfg: TrainConfig) -> None:
     s.level = 0
     s.add("")
     s.comment("After training: the loss" + (" and the accuracy" if ce else "")
-              + " of the final weights on the held-out test set")
+              + " of the final weights on the held-out test set, printed to standard error so that "
+              "standard output holds the per-step losses alone")
     if cfg.style == "numpy":
         act = cfg.activation
         b = cfg.bias
@@ -203,10 +206,10 @@ def evaluation(s: Any, cfg: TrainConfig) -> None:
         if ce:
             numpy_ce_lines(s, "y_test_pred", "y_test", "test_loss", False)
             s.add("test_accuracy = (y_test_pred.argmax(axis=1) == y_test).mean()",
-                  'print(f"test_loss={float(test_loss)!r} test_accuracy={float(test_accuracy)!r}")')
+                  'print(f"test_loss={float(test_loss)!r} test_accuracy={float(test_accuracy)!r}", file=sys.stderr)')
         else:
             s.add(f"test_loss = np.square(y_test_pred - y_test).{cfg.loss}()",
-                  'print(f"test_loss={float(test_loss)!r}")')
+                  'print(f"test_loss={float(test_loss)!r}", file=sys.stderr)')
         return
     s.add("with torch.no_grad():")
     s.level = 1
@@ -222,9 +225,9 @@ def evaluation(s: Any, cfg: TrainConfig) -> None:
         s.add("test_accuracy = (y_test_pred.argmax(1) == y_test).float().mean()")
     s.level = 0
     if ce:
-        s.add('print(f"test_loss={test_loss.item()!r} test_accuracy={test_accuracy.item()!r}")')
+        s.add('print(f"test_loss={test_loss.item()!r} test_accuracy={test_accuracy.item()!r}", file=sys.stderr)')
     else:
-        s.add('print(f"test_loss={test_loss.item()!r}")')
+        s.add('print(f"test_loss={test_loss.item()!r}", file=sys.stderr)')
 
 
 def tensors_forward(s: Any, cfg: TrainConfig, inp: str, out: str) -> None:
