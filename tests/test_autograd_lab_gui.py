@@ -283,7 +283,7 @@ def test_graph_labels_are_at_least_the_ui_font_at_the_default_tab_size(qtbot):
     qtbot.addWidget(window)
     try:
         window.show()
-        window.tabs.setCurrentWidget(window.lab)
+        window.tabs.setCurrentWidget(window.lab_tab)
         qtbot.waitExposed(window)
         view = window.lab.graph_view
         qtbot.waitUntil(lambda: view.isVisible() and view.viewport().height() > 0)

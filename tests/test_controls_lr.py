@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from playground.core.config import TrainConfig, lr_advice, recommended_lr
+from playground.core.machine import MachineFacts
 from playground.gui.controls import LR_RANGE, ControlPanel
 
 
@@ -119,21 +120,23 @@ def test_the_device_list_says_why_there_is_no_gpu(qtbot):
         assert words in other.device_note.text()
 
 
-def test_the_gpu_fast_mode_is_greyed_with_its_reason_where_it_cannot_apply(panel, monkeypatch):
-    from playground.core import fastmode
+CUDA_MACHINE = MachineFacts("2.x", (("cpu", "CPU"), ("cuda", "CUDA: a test GPU")), None)
+CPU_MACHINE = MachineFacts("2.x", (("cpu", "CPU"),), "no CUDA device found: CPU only")
 
+
+def test_the_gpu_fast_mode_is_greyed_with_its_reason_where_it_cannot_apply(panel):
     box = panel.fast_mode
     assert box.accessibleName() == "GPU fast mode (CUDA graphs)"
     _select(panel.style, "numpy")
     assert not box.isEnabled() and "NumPy" in box.toolTip()
     seen = []
     panel.fastModeChanged.connect(seen.append)
-    monkeypatch.setattr(fastmode, "fast_mode_support", lambda cfg: None)  # as on a CUDA machine
+    panel.set_machine(CUDA_MACHINE)  # as the worker tells on a CUDA machine
     _select(panel.style, "module")
     assert box.isEnabled()
     box.setChecked(True)
     assert panel.fast_mode_active() and seen[-1] is True
-    monkeypatch.setattr(fastmode, "fast_mode_support", lambda cfg: "fast mode needs a CUDA device")
+    panel.set_machine(CPU_MACHINE)
     _select(panel.style, "tensors")
     assert not box.isEnabled() and "CUDA" in box.toolTip()
     assert not panel.fast_mode_active() and seen[-1] is False
@@ -169,3 +172,16 @@ def test_every_size_box_and_slider_is_named_for_screen_readers(panel):
     for name, w in panel.sizes.items():
         assert w.spin.accessibleName() == name
         assert w.slider.accessibleName() == f"{name} slider"
+
+
+def test_the_devices_come_from_the_worker_and_a_configured_gpu_is_chosen_once_found(qtbot):
+    p = ControlPanel(TrainConfig(device="cuda"), gpu_note=None)  # before the worker has told
+    qtbot.addWidget(p)
+    assert [p.device.itemData(i) for i in range(p.device.count())] == ["auto", "cpu"]
+    assert p.device.currentData() == "auto"
+    p.set_machine(CUDA_MACHINE)
+    assert [p.device.itemData(i) for i in range(p.device.count())] == ["auto", "cpu", "cuda"]
+    assert p.device.currentData() == "cuda" and p.config().device == "cuda"
+    p.set_machine(CPU_MACHINE)
+    assert p.device.currentData() == "auto"
+    assert p.device_note.text() == "No CUDA device found: CPU only."

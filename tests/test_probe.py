@@ -85,11 +85,22 @@ def test_times_are_said_as_a_person_would():
         "45 s", "10 min", "3.6 h", "722 h"]
 
 
+def test_sizes_that_cannot_be_slow_are_not_probed(fixed_rates):
+    """The lesson's sizes (and far larger) skip the probe: the window's process keeps off torch."""
+    for cfg in (TrainConfig(), TrainConfig(style="sequential"), TrainConfig(N=256, H=200)):
+        assert probe.slow_step_seconds(cfg) is None
+    assert fixed_rates == []
+    assert probe.slow_step_seconds(TrainConfig(N=65536, H=8192, check_memory=False)) > probe.SLOW_STEP_S
+    assert len(fixed_rates) == 1
+
+
 # -- the window -----------------------------------------------------------------------------
 @pytest.fixture
 def window(qtbot, monkeypatch):
     """A window whose estimate says 26 s a step for any sizes (nothing heavy really runs)."""
     monkeypatch.setattr(probe, "step_seconds_estimate", lambda cfg: 26.0)
+    # ... and whose machine might be slow enough for that (else small sizes skip the estimate)
+    monkeypatch.setattr(probe, "SLOWEST_MULTIPLY_ADDS_PER_S", 1.0)
     w = MainWindow(Settings(config=TrainConfig(**SMALL, steps=500)))
     qtbot.addWidget(w)
     w.show()

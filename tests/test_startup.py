@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -168,19 +169,21 @@ def _lines_of(stream) -> queue.Queue[str]:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is a POSIX matter")
-def test_ctrl_c_while_the_loading_window_is_up_quits_with_130():
-    # The test hook holds the loading window up far longer than the wait below: an exit
-    # before that is Ctrl+C's doing, in the loading phase.
+def test_ctrl_c_while_the_worker_loads_torch_quits_with_130_and_leaves_no_worker():
+    # The test hook holds the worker's torch import up far longer than the wait below: the
+    # main window is up (it never waits for torch), the worker still loading.
     env = _environment(QT_QPA_PLATFORM="offscreen", BACKPROP_PLAYGROUND_TEST_LOAD_DELAY="600")
     with subprocess.Popen([sys.executable, "-m", "playground"], cwd=ROOT, env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as proc:
         try:
             lines = _lines_of(proc.stderr)
             seen: list[str] = []
-            while not any("loading window up" in line for line in seen):
+            while not any("main window up" in line for line in seen):
                 line = lines.get(timeout=120)
-                assert line, f"the app ended before its loading window was up: {''.join(seen)}"
+                assert line, f"the app ended before its window was up: {''.join(seen)}"
                 seen.append(line)
+            worker = int(seen[-1].split("worker ")[1].split()[0])
+            assert os.path.exists(f"/proc/{worker}")
             proc.send_signal(signal.SIGINT)
             returncode = proc.wait(timeout=60)
         finally:
@@ -191,6 +194,10 @@ def test_ctrl_c_while_the_loading_window_is_up_quits_with_130():
             seen.append(line)
     assert returncode == app_module.EXIT_INTERRUPTED == 130
     assert "Traceback" not in "".join(seen)
+    deadline = time.monotonic() + 5
+    while os.path.exists(f"/proc/{worker}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{worker}"), "the worker outlived the window"
 
 
 # -- backprop-playground FILE ----------------------------------------------------------------

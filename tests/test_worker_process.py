@@ -118,3 +118,41 @@ def test_closing_a_host_ends_its_worker_within_a_second():
     assert time.monotonic() - t0 < 1.0
     assert not alive(host.pid)
     assert host.gone.wait(5) and messages[-1] == ("died", 0)
+
+
+_NO_TORCH = textwrap.dedent("""
+    import sys
+    if __name__ == "__main__":
+        from playground.gui.app import create_app
+        app, w = create_app(["test"], exec_app=False)
+        print("torch in the window's process after its build:", "torch" in sys.modules, flush=True)
+        from PySide6.QtCore import QEventLoop, QTimer
+        loop = QEventLoop()
+        w.controller.workerReady.connect(loop.quit)
+        QTimer.singleShot(120_000, loop.quit)
+        if not w.controller.worker_ready:
+            loop.exec()
+        print("worker ready:", w.controller.worker_ready, flush=True)
+        print("start:", w.act_start.text(), flush=True)
+        print("devices:", [w.controls.device.itemData(i) for i in range(w.controls.device.count())], flush=True)
+        w.start_or_resume()
+        while w.controller.state != "finished":
+            app.processEvents()
+        print("torch in the window's process after a run:", "torch" in sys.modules, flush=True)
+        w.close()
+""")
+
+
+def test_the_window_process_never_imports_torch(tmp_path):
+    script = tmp_path / "no_torch.py"
+    script.write_text(_NO_TORCH)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BACKPROP_PLAYGROUND_CONFIG_DIR=str(tmp_path))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env,
+                         cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert out.returncode == 0, out.stderr[-3000:]
+    lines = out.stdout.splitlines()
+    assert "torch in the window's process after its build: False" in lines
+    assert "worker ready: True" in lines
+    assert "start: Start" in lines
+    assert any(line.startswith("devices: ['auto', 'cpu'") for line in lines)
+    assert "torch in the window's process after a run: False" in lines

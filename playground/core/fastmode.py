@@ -32,26 +32,13 @@ from typing import Any
 import torch
 
 from .config import TrainConfig
+from .machine import FAST_OPTIMIZERS, fast_mode_support  # noqa: F401 - also this module's API
 from .models import Runner, TorchRunner
 from .specs import OPTIMIZER_SPECS
 
 #: Optimizers whose step can be recorded (those with a step count support ``capturable``).
-FAST_OPTIMIZERS = ("sgd-manual", *(name for name, spec in OPTIMIZER_SPECS.items() if spec.recordable))
 _CAPTURABLE = tuple(name for name, spec in OPTIMIZER_SPECS.items() if spec.capturable)
 WARMUP_STEPS = 3
-
-
-def fast_mode_support(cfg: TrainConfig) -> str | None:
-    """None when fast mode can train ``cfg`` on this machine, else why not (one sentence)."""
-    if cfg.style == "numpy":
-        return "the NumPy style runs on the CPU, without kernels to record"
-    if cfg.optimizer not in FAST_OPTIMIZERS:
-        return f"{cfg.optimizer} cannot be recorded in a CUDA graph (no capturable form)"
-    if cfg.mistake != "none":
-        return "a classic mistake is shown as the eager code runs it"
-    if cfg.resolved_device() != "cuda" or not torch.cuda.is_available():
-        return "fast mode needs a CUDA device"
-    return None
 
 
 class CudaGraphs:

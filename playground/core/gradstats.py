@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
+
+if TYPE_CHECKING:
+    import torch
 
 HIST_BINS = 40
 PREVIEW_MAX = 128
@@ -57,6 +60,8 @@ class StepStats:
 
 def histogram(t: torch.Tensor, bins: int = HIST_BINS) -> Histogram:
     """Counts of the finite entries of ``t`` in ``bins`` equal bins spanning their range."""
+    import torch  # here, not at the top: the window reads this module without torch
+
     flat = t.detach().reshape(-1)
     lo, hi = (float(v) for v in torch.aminmax(flat)) if flat.numel() else (0.0, 0.0)
     if not (math.isfinite(lo) and math.isfinite(hi)):
@@ -81,6 +86,8 @@ def preview_index(n: int, limit: int = PREVIEW_MAX) -> np.ndarray:
 
 def preview(t: torch.Tensor, limit: int = PREVIEW_MAX) -> np.ndarray:
     """A small float64 matrix of ``t``: rows and columns sampled evenly when large."""
+    import torch  # here, not at the top: the window reads this module without torch
+
     m = t.detach()
     if m.dim() == 1:
         m = m.unsqueeze(0)
@@ -96,6 +103,8 @@ def preview(t: torch.Tensor, limit: int = PREVIEW_MAX) -> np.ndarray:
 
 def param_stats(name: str, before: torch.Tensor, grad: torch.Tensor | None, after: torch.Tensor) -> ParamStats:
     """Statistics of one parameter from its weight before/after an update and its gradient."""
+    import torch  # here, not at the top: the window reads this module without torch
+
     w = before.detach()
     g = torch.zeros_like(w) if grad is None else grad.detach()
     w_norm = torch.linalg.vector_norm(w, dtype=torch.float64)

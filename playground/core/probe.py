@@ -43,6 +43,12 @@ log = logging.getLogger(__name__)
 
 #: Seconds a step above which the window asks before it starts a run.
 SLOW_STEP_S = 1.0
+#: Slower than any machine the app meets: multiply-adds and element passes a second of one
+#: slow core (this 2-core machine does 2.5e10 and 1e9 on one).  A step that would take under
+#: SLOW_STEP_S even at these speeds cannot be slow, and needs no probe (nor torch: the
+#: window's process asks for a probe only when the sizes are large).
+SLOWEST_MULTIPLY_ADDS_PER_S = 1e9
+SLOWEST_ELEMENT_PASSES_PER_S = 5e7
 #: Side of the probe's square product per device kind: 16.7 million multiply-adds on a CPU,
 #: under a millisecond on one core; on a GPU a small product would time the launch.
 PROBE_SIDE = {"cpu": 256, "gpu": 2048}
@@ -342,6 +348,12 @@ def slow_step_seconds(cfg: TrainConfig) -> float | None:
     start says so; any other failure is logged): a probe must never keep a run from
     starting.
     """
+    work = step_work(cfg)
+    worst = (work.multiply_adds / SLOWEST_MULTIPLY_ADDS_PER_S
+             + (work.element_passes + work.fresh_elements + work.loop_params + work.loop_fresh_elements)
+             / SLOWEST_ELEMENT_PASSES_PER_S)
+    if worst <= SLOW_STEP_S:
+        return None
     try:
         seconds = step_seconds_estimate(cfg)
     except ConfigError:

@@ -17,7 +17,7 @@ to the worker
     ``function(trainer_or_None, *args)`` and reply with its result.
 
 from the worker
-    ``("ready", facts)``: torch is loaded (``facts``: version, devices);
+    ``("ready", facts)``: torch is loaded (:class:`WorkerFacts`: the devices it found);
     ``("started", run, info)`` or ``("failed", run, message)``;
     ``("batch", run, batch)``; ``("idle", run, launch)``: the launch ended (paused, or
     the steps asked for are done, or the run ended); ``("error", run, text)``: a bug
@@ -39,6 +39,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .machine import MachineFacts
+
 #: Every OS starts the worker the same way: a fresh interpreter (fork would copy a Qt app).
 CONTEXT = multiprocessing.get_context("spawn")
 
@@ -57,24 +59,37 @@ class RunInfo:
 
 @dataclass(frozen=True)
 class WorkerFacts:
-    """What the worker tells of its machine once torch has loaded."""
+    """What the worker tells once torch has loaded: its process id and the machine's devices."""
 
     pid: int
-    torch_version: str
+    machine: MachineFacts
 
 
 # -- the worker process ------------------------------------------------------------
 def worker_main(conn: Any, setup: Callable[[], None] | None = None) -> None:
     """The worker process's entry point: serve ``conn`` until it closes."""
+    delay = os.environ.get("BACKPROP_PLAYGROUND_TEST_LOAD_DELAY")
+    if delay:  # test hook (tests/test_startup.py): torch "loads" this much longer
+        import time
+
+        time.sleep(float(delay))
     if setup is not None:
         setup()
     _Worker(conn).serve()
 
 
 class _Worker:
+    """Three threads: the main one trains (and builds runs), the reader takes the window's
+    messages, and the calls thread answers the window's questions (a gradient check, a
+    step-through) while a run trains.  Building a run and answering a call share a lock,
+    as both may draw from torch's global random generator."""
+
     def __init__(self, conn: Any) -> None:
-        self.conn = conn
+        self._conn = conn
+        self._send_lock = threading.Lock()
         self.jobs: queue.SimpleQueue[tuple] = queue.SimpleQueue()
+        self.calls: queue.SimpleQueue[tuple] = queue.SimpleQueue()
+        self.build_lock = threading.Lock()
         self.lock = threading.Lock()
         self.trainers: dict[int, Any] = {}
         #: Commands for runs not built yet (they arrived while the run's start waited in the
@@ -83,25 +98,32 @@ class _Worker:
         self.paused: set[int] = set()
 
     def serve(self) -> None:
-        import torch
-
         from . import loop  # noqa: F401 - loaded before "ready", so a run starts at once
+        from .machine import read_facts
 
         threading.Thread(target=self._read, name="commands", daemon=True).start()
-        self.conn.send(("ready", WorkerFacts(os.getpid(), torch.__version__)))
+        threading.Thread(target=self._serve, args=(self.calls,), name="calls", daemon=True).start()
+        self.send(("ready", WorkerFacts(os.getpid(), read_facts())))
+        self._serve(self.jobs)
+
+    def send(self, msg: tuple) -> None:
+        with self._send_lock:
+            self._conn.send(msg)
+
+    def _serve(self, jobs: queue.SimpleQueue[tuple]) -> None:
         while True:
-            job = self.jobs.get()
+            job = jobs.get()
             handler = getattr(self, "_do_" + job[0])
             try:
                 handler(*job[1:])
             except Exception:  # noqa: BLE001 - a bug here must not kill the worker silently
-                self.conn.send(("error", job[1] if len(job) > 1 else None, traceback.format_exc(limit=8)))
+                self.send(("error", job[1] if len(job) > 1 else None, traceback.format_exc(limit=8)))
 
     def _read(self) -> None:
         """The reader thread: a trainer's commands at once, the rest to the main loop."""
         while True:
             try:
-                msg = self.conn.recv()
+                msg = self._conn.recv()
             except (EOFError, OSError):
                 os._exit(0)  # the window is gone: so is its worker
             verb = msg[0]
@@ -117,6 +139,8 @@ class _Worker:
                     _command(trainer, msg)
             elif verb == "quit":
                 os._exit(0)
+            elif verb == "call":
+                self.calls.put(msg)
             else:
                 self.jobs.put(msg)
 
@@ -125,12 +149,13 @@ class _Worker:
         from .loop import Trainer
 
         try:
-            trainer = Trainer(config, pace=pace, fast=fast)
+            with self.build_lock:
+                trainer = Trainer(config, pace=pace, fast=fast)
         except ConfigError as exc:
-            self.conn.send(("failed", run, str(exc)))
+            self.send(("failed", run, str(exc)))
             return
         except (MemoryError, RuntimeError) as exc:
-            self.conn.send(("failed", run, f"could not build the model: {exc}"))
+            self.send(("failed", run, f"could not build the model: {exc}"))
             return
         with self.lock:
             self.trainers = {run: trainer}  # one run at a time: an older one is forgotten
@@ -138,14 +163,14 @@ class _Worker:
                 _command(trainer, msg)
             self.early.clear()
         names = tuple(name for name, _ in trainer.runner.named_params())
-        self.conn.send(("started", run, RunInfo(trainer.device, names, trainer.fast_reason)))
+        self.send(("started", run, RunInfo(trainer.device, names, trainer.fast_reason)))
 
     def _do_train(self, run: int, launch: int, max_steps: int | None, batch_seconds: float) -> None:
         trainer = self.trainers.get(run)
         try:
             if trainer is None:
                 return
-            send = self.conn.send
+            send = self.send
             paused = self.paused
             for batch in trainer.batches(max_steps=max_steps, batch_seconds=batch_seconds):
                 send(("batch", run, batch))
@@ -154,7 +179,7 @@ class _Worker:
         finally:
             with self.lock:
                 self.paused.discard(launch)
-            self.conn.send(("idle", run, launch))
+            self.send(("idle", run, launch))
 
     def _do_drop(self, run: int | None) -> None:
         """Forget ``run`` (None: every run, as a worker handed to another window does)."""
@@ -165,13 +190,15 @@ class _Worker:
                 self.trainers.pop(run, None)
 
     def _do_call(self, token: int, function: Callable[..., Any], run: int | None, args: tuple) -> None:
-        trainer = self.trainers.get(run) if run is not None else None
+        with self.lock:
+            trainer = self.trainers.get(run) if run is not None else None
         try:
-            value = function(trainer, *args)
+            with self.build_lock:
+                value = function(trainer, *args)
         except Exception as exc:  # noqa: BLE001 - the caller gets the failure as a value
-            self.conn.send(("reply", token, False, exc))
+            self.send(("reply", token, False, exc))
             return
-        self.conn.send(("reply", token, True, value))
+        self.send(("reply", token, True, value))
 
 
 def _command(trainer: Any, msg: tuple) -> None:
@@ -222,6 +249,8 @@ class WorkerHost:
         self.gone = threading.Event()
         self.facts: WorkerFacts | None = None
         self._send_lock = threading.Lock()
+        #: Guards on_message against a change while a message is handed over (see adopt).
+        self._handler_lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, name="worker-reader", daemon=True)
         self._reader.start()
 
@@ -254,13 +283,29 @@ class WorkerHost:
                 traceback.print_exc()
                 self.kill()
                 break
-            if msg[0] == "ready":
-                self.facts = msg[1]
-                self.ready.set()
-            self.on_message(self, msg)
+            with self._handler_lock:
+                if msg[0] == "ready":
+                    self.facts = msg[1]
+                    self.ready.set()
+                handler = self.on_message
+            try:
+                handler(self, msg)
+            except RuntimeError:  # its receiver is gone (a closed window's)
+                pass
         self.process.join(5)
         self.gone.set()
-        self.on_message(self, ("died", self.process.exitcode))
+        with self._handler_lock:
+            handler = self.on_message
+        try:
+            handler(self, ("died", self.process.exitcode))
+        except RuntimeError:
+            pass
+
+    def adopt(self, on_message: Callable[[WorkerHost, tuple], None]) -> bool:
+        """Send the messages from now on to ``on_message``; True when "ready" came before."""
+        with self._handler_lock:
+            self.on_message = on_message
+            return self.ready.is_set()
 
     def kill(self) -> None:
         """End the worker now (its step cannot be interrupted any other way)."""
@@ -289,3 +334,10 @@ def gradient_check_of(trainer: Any, config: Any) -> Any:
 
     runner = trainer.runner if trainer is not None else build_runner(config)
     return gradient_check(runner, eps=1e-5)
+
+
+def step_through_of(trainer: Any, config: Any) -> Any:
+    """The first step of ``config``, stage by stage (core/step_through.py), for the Step-through tab."""
+    from .step_through import step_through
+
+    return step_through(config)

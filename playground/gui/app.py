@@ -6,16 +6,14 @@ import ctypes
 import os
 import signal
 import sys
-import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
-from PySide6.QtCore import QLibraryInfo, QObject, Qt, QTimer, Signal, Slot  # noqa: E402
+from PySide6.QtCore import QLibraryInfo, QObject, QTimer, Slot  # noqa: E402
 from PySide6.QtGui import QIcon  # noqa: E402
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from .. import APP_ID, __version__  # noqa: E402
 
@@ -143,49 +141,6 @@ def app_icon() -> QIcon:
     return QIcon()
 
 
-class LoadingWindow(QWidget):
-    """Shown at once while PyTorch loads (it takes seconds on a cold start)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWindowTitle("Backprop Playground")
-        self.setWindowIcon(app_icon())
-        icon = QLabel(self)
-        icon.setPixmap(app_icon().pixmap(96, 96))
-        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label = QLabel(self.tr("Backprop Playground\n\nLoading PyTorch…"), self)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout = QVBoxLayout(self)
-        layout.addWidget(icon)
-        layout.addWidget(self.label)
-        self.resize(420, 260)
-
-
-class _Loader(QObject):
-    """Imports torch and the window's modules off the GUI thread, then says so."""
-
-    done = Signal(str)  # "" on success, else the error text
-
-    def start(self) -> None:
-        threading.Thread(target=self._run, name="torch-loader", daemon=True).start()
-
-    def _run(self) -> None:
-        # Test hook (tests/test_startup.py), for tests only: hold the loading window up this
-        # many more seconds, and say on stderr that it is up, so a test can act in that phase
-        # however fast torch imports on the machine.
-        delay = os.environ.get("BACKPROP_PLAYGROUND_TEST_LOAD_DELAY")
-        if delay:
-            print(f"loading window up; test delay {delay} s", file=sys.stderr, flush=True)
-            time.sleep(float(delay))
-        try:
-            import torch  # noqa: F401 - the slow import, done here so the GUI stays live
-
-            error = ""
-        except Exception as exc:  # noqa: BLE001 - shown to the user instead of a crash
-            error = f"{type(exc).__name__}: {exc}"
-        self.done.emit(error)
-
-
 def _build_window(experiment: str | None):
     import pyqtgraph as pg
 
@@ -199,6 +154,9 @@ def _build_window(experiment: str | None):
     if experiment:
         window.open_experiment(experiment)
     window.show()
+    if os.environ.get("BACKPROP_PLAYGROUND_TEST_LOAD_DELAY"):
+        # Test hook (tests/test_startup.py): the window is up while its worker still loads.
+        print(f"main window up; worker {window.controller.worker_pid} loading", file=sys.stderr, flush=True)
     quit_after = os.environ.get("BACKPROP_PLAYGROUND_QUIT_AFTER")
     if quit_after:
         try:
@@ -225,40 +183,26 @@ def _application(argv: Sequence[str] | None) -> QApplication:
 def create_app(argv: Sequence[str] | None = None, exec_app: bool = True, experiment: str | None = None):
     """Build the application and its window; run the event loop when ``exec_app``.
 
-    With ``exec_app`` a loading window appears at once and PyTorch is imported
-    in a background thread; the main window replaces it when torch is ready.
-    Returns the exit status then, else ``(app, window)`` built synchronously.
+    The training worker process starts first and loads torch while this process builds
+    the window, which never imports torch: the window is on screen before torch could
+    have loaded, and its Start button says so until the worker is ready.
+    Returns the exit status then, else ``(app, window)``.
     The environment variable ``BACKPROP_PLAYGROUND_QUIT_AFTER`` (seconds) closes
     the window after that long, to smoke-test installed builds.
     """
     app = _application(argv)
+    from .controller import close_all_workers, start_spare_worker
+
+    start_spare_worker()  # torch loads over there while the window is built here
     if not exec_app:
         return app, _build_window(experiment)
-    # Before the loading window: Ctrl+C must quit in that phase too.
+    # Before the window: Ctrl+C must quit in that phase too.
     ctrl_c = _QuitOnCtrlC(app)
     try:
-        splash = LoadingWindow()
-        splash.show()
-        holder: dict[str, object] = {}
-
-        def on_loaded(error: str) -> None:
-            if ctrl_c.interrupted:
-                return  # torch finished loading after Ctrl+C: no window to build
-            if error:
-                splash.label.setText(
-                    QApplication.translate("LoadingWindow", "PyTorch could not be loaded:\n{0}").format(error))
-                return
-            holder["window"] = _build_window(experiment)
-            splash.close()
-
-        loader = _Loader()
-        loader.done.connect(on_loaded)
-        loader.start()
+        window = _build_window(experiment)  # noqa: F841 - kept alive while the loop runs
         status = app.exec()
     finally:
         ctrl_c.uninstall()
-        from .controller import close_all_workers
-
         close_all_workers()  # the worker is gone before the window's process ends
     return EXIT_INTERRUPTED if ctrl_c.interrupted else status
 

@@ -32,8 +32,9 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from ..core.batch import Batch
 from ..core.config import ConfigError, TrainConfig
-from ..core.loop import Batch
+from ..core.machine import CPU_ONLY, MachineFacts
 from ..core.worker import RunInfo, WorkerHost, exit_text
 
 log = logging.getLogger(__name__)
@@ -97,21 +98,32 @@ def _drop_message(host: WorkerHost, msg: tuple) -> None:
     """Where a spare worker's messages go: nowhere (it trains nothing)."""
 
 
-def _take_host(setup: Callable[[], None] | None, on_message: Callable[[WorkerHost, tuple], None]) -> WorkerHost:
-    """A spare worker when one is alive (and no special set-up is asked for), else a new one."""
-    while setup is None and _spare:
-        host = _spare.pop()
-        if host.alive:
-            host.on_message = on_message
-            return host
+def _new_host(setup: Callable[[], None] | None, on_message: Callable[[WorkerHost, tuple], None]) -> WorkerHost:
     host = WorkerHost(on_message, setup)
     _hosts[:] = [h for h in _hosts if h.alive] + [host]
     return host
 
 
+def _take_host(setup: Callable[[], None] | None,
+               on_message: Callable[[WorkerHost, tuple], None]) -> tuple[WorkerHost, bool]:
+    """A spare worker when one is alive (and no special set-up is asked for), else a new one;
+    and whether it was ready before it was taken (its "ready" then went to no one)."""
+    while setup is None and _spare:
+        host = _spare.pop()
+        if host.alive:
+            return host, host.adopt(on_message)
+    return _new_host(setup, on_message), False
+
+
+def start_spare_worker() -> None:
+    """Start a worker now, for the window about to be built (it loads torch meanwhile)."""
+    if not any(h.alive for h in _spare):
+        _spare.append(_new_host(None, _drop_message))
+
+
 def _give_back(host: WorkerHost) -> None:
     """Keep ``host`` as a spare when it can serve another window, else close it."""
-    host.on_message = _drop_message
+    host.adopt(_drop_message)
     if host.alive and host.setup is None and len(_spare) < _SPARE_LIMIT:
         host.send("drop", None)
         _spare.append(host)
@@ -229,6 +241,12 @@ class TrainingController(QObject):
     def worker_pid(self) -> int | None:
         return None if self._host is None else self._host.pid
 
+    @property
+    def machine(self) -> MachineFacts:
+        """The devices the worker found (the CPU alone until it has loaded torch)."""
+        facts = None if self._host is None else self._host.facts
+        return CPU_ONLY if facts is None else facts.machine
+
     # -- commands: each does what COMMANDS says for the present situation --------------
     def start(self, cfg: TrainConfig, paused: bool = False) -> bool:
         """Start a new run of ``cfg`` (ending any current one first); False when it cannot be built.
@@ -327,12 +345,11 @@ class TrainingController(QObject):
         """The command means nothing here (resume a finished run, pause with no launch...)."""
 
     def _start_run(self, cfg: TrainConfig, paused: bool) -> bool:
-        from ..core.config import check_device
-
-        try:
-            check_device(cfg)
-        except ConfigError as exc:
-            self.failed.emit(str(exc))
+        # A device this machine lacks is refused here once the worker has said what it found
+        # (before that, the worker's own check ends the run with the same message).
+        if self.worker_ready and cfg.device not in ("auto", *(d for d, _ in self.machine.devices)):
+            self.failed.emit(str(ConfigError(
+                "device", f"{cfg.device} is not available on this machine; use auto or cpu")))
             return False
         self.trainer = RunView(cfg, next(_ids))
         self._send("start", self.trainer.run, cfg, self.pace, self.fast)
@@ -412,7 +429,9 @@ class TrainingController(QObject):
     # -- internals -------------------------------------------------------------
     def _ensure_host(self) -> WorkerHost:
         if self._host is None or not self._host.alive:
-            self._host = _take_host(type(self).worker_setup, self._mailbox_post)
+            self._host, ready = _take_host(type(self).worker_setup, self._mailbox_post)
+            if ready:  # its "ready" came before this controller took it: say it now
+                QTimer.singleShot(0, self, self.workerReady.emit)
         return self._host
 
     def _mailbox_post(self, host: WorkerHost, msg: tuple) -> None:

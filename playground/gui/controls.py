@@ -31,6 +31,7 @@ from superqt.utils import signals_blocked
 from ..core import config as C
 from ..core.config import ConfigError, TrainConfig
 from ..core.datasets import DATASET_SPECS, DATASETS, GENERATED, MAX_NOISE, MAX_TEST_FRACTION
+from ..core.machine import MachineFacts
 from .log_slider import LogFloatSlider, LogIntSlider
 
 SIZE_RANGES = {"N": (1, 65536), "D_in": (1, 8192), "H": (1, 8192), "D_out": (1, 8192)}
@@ -58,6 +59,8 @@ class ControlPanel(QWidget):
         self._optimizer_user_set = False
         self._bias_user_set = False
         self._devices = devices or [("cpu", "CPU")]
+        self._cuda = any(d == "cuda" for d, _ in self._devices)
+        self._asked_device = "auto"
         self._build()
         self.set_config(self._config)
 
@@ -351,6 +354,7 @@ class ControlPanel(QWidget):
             if not endless:
                 self.steps.setValue(min(cfg.steps, self.steps.maximum()))
             self.seed.setValue(min(cfg.seed, self.seed.maximum()))
+            self._asked_device = cfg.device  # offered later if the worker finds it (set_machine)
             if not _select(self.device, cfg.device):
                 _select(self.device, "auto")
             _select(self.dtype, cfg.dtype)
@@ -379,12 +383,31 @@ class ControlPanel(QWidget):
     def _on_fast_mode_toggled(self, _on: bool) -> None:
         self.fastModeChanged.emit(self.fast_mode_active())
 
+    def set_machine(self, machine: MachineFacts) -> None:
+        """Offer the devices the worker found (it tells once torch has loaded), keeping the choice."""
+        chosen = self.device.currentData()
+        if chosen == "auto" and self._asked_device in {d for d, _ in machine.devices}:
+            chosen = self._asked_device  # the configuration's device, unknown until now
+        self._devices = list(machine.devices)
+        self._gpu_note = machine.gpu_note
+        self._cuda = machine.cuda
+        blocked = self.device.blockSignals(True)
+        self.device.clear()
+        for data, label in [("auto", self.tr("auto")), *self._devices]:
+            self.device.addItem(label, data)
+        index = self.device.findData(chosen)
+        self.device.setCurrentIndex(index if index >= 0 else 0)
+        self.device.blockSignals(blocked)
+        self.device_note.setText(self._gpu_note_text(self._gpu_note) if self._gpu_note else "")
+        self.device_note.setVisible(bool(self._gpu_note))
+        self._on_any_changed()
+
     def _update_fast_mode(self, cfg: TrainConfig) -> None:
         """Grey the fast mode out, saying why, where it cannot apply."""
-        from ..core.fastmode import fast_mode_support
+        from ..core.machine import fast_mode_support
 
         try:
-            reason = fast_mode_support(cfg)
+            reason = fast_mode_support(cfg, self._cuda)
         except Exception as exc:  # noqa: BLE001 - e.g. a device torch cannot query
             reason = str(exc)
         was = self.fast_mode_active()

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.config import MAX_STEPS, ConfigError, TrainConfig, available_devices, missing_gpu_reason
+from ..core.batch import Batch
+from ..core.config import MAX_STEPS, ConfigError, TrainConfig
 from ..core.diagnosis import Diagnosis
-from ..core.loop import Batch
 from ..core.persistence import (
     Experiment,
     ExperimentError,
@@ -31,13 +31,13 @@ from ..core.persistence import (
     save_experiment,
 )
 from . import diagnosis_text, exports
-from .autograd_lab import AutogradLab
 from .banner import Banner
 from .code_view import CodeView
 from .controller import FINISHED, IDLE, PAUSED, RUNNING, TrainingController
 from .controls import ControlPanel
 from .inspector import GradientInspector
 from .intro import IntroGuide
+from .lazy_tab import LazyTab
 from .loss_plot import LossPlot
 from .network_diagram import NetworkDiagram
 from .run_history import RunHistoryPanel
@@ -66,8 +66,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.setWindowTitle(APP_TITLE)
         self.controller = TrainingController(self)
-        self.devices = available_devices()
-        self.controls = ControlPanel(self.settings.config, self.devices, self, gpu_note=missing_gpu_reason())
+        # The devices are known once the worker has loaded torch (see _on_worker_ready).
+        machine = self.controller.machine
+        self.controls = ControlPanel(self.settings.config, list(machine.devices), self, gpu_note=machine.gpu_note)
         from ..core.runs import Runs
 
         #: Every run of the session: the plot and the Runs table show it, saving and exports read it.
@@ -107,6 +108,11 @@ class MainWindow(QMainWindow):
             self.intro.show_guide()
 
     # -- layout ----------------------------------------------------------------
+    @property
+    def lab(self) -> QWidget:
+        """The autograd lab (built now if its tab was never opened: it loads torch)."""
+        return self.lab_tab.content()
+
     def _build_ui(self) -> None:
         # The controls belong to the Training tab: the other tabs (lab, runs, code) get
         # the whole width, and no signal has to show or hide the panel.
@@ -159,11 +165,12 @@ class MainWindow(QMainWindow):
         self.sweep_tab = SweepTab(self.controls.config, self)
         self.sweep_tab.cellOpened.connect(self.open_sweep_cell)
         self.tabs.addTab(self.sweep_tab, self.tr("Sweep"))
-        self.lab = AutogradLab(self)
-        self.tabs.addTab(self.lab, self.tr("Autograd lab"))
+        self.lab_tab = LazyTab(_autograd_lab, self.tr("Autograd lab"), self)
+        self.tabs.addTab(self.lab_tab, self.tr("Autograd lab"))
         self.code_view = CodeView(parent=self, config=self.controls.last_valid_config())
         self.tabs.addTab(self.code_view, self.tr("Code"))
-        self.step_through = StepThroughView(self.controls.last_valid_config(), self)
+        self.step_through = StepThroughView(self.controls.last_valid_config(), self,
+                                            compute=self._step_through_in_worker)
         self.tabs.addTab(self.step_through, self.tr("Step-through"))
 
         self.setCentralWidget(self.tabs)
@@ -237,6 +244,8 @@ class MainWindow(QMainWindow):
             tb.addAction(a)
         self.addToolBar(tb)
         self.toolbar = tb
+        # Its text says "loading PyTorch…" until the worker is ready; its name stays "Start".
+        tb.widgetForAction(self.act_start).setAccessibleName(self.tr("Start"))
 
         self.act_open = self._action(self.tr("Open experiment…"), "Ctrl+O",
                                      self.tr("Open a saved experiment: its settings and curves"),
@@ -285,6 +294,7 @@ class MainWindow(QMainWindow):
         c.runEnded.connect(self._on_run_ended)
         c.stateChanged.connect(self._on_state_changed)
         c.failed.connect(self._on_failed)
+        c.workerReady.connect(self._on_worker_ready)
         self.controls.configChanged.connect(self._on_config_changed)
         self.controls.configInvalid.connect(self._on_config_invalid)
         self.controls.fastModeChanged.connect(self.controller.set_fast)
@@ -335,7 +345,7 @@ class MainWindow(QMainWindow):
             if self.start_new(paused) and paused:
                 self.step_once()
 
-        on_cpu = cfg.resolved_device() == "cpu"
+        on_cpu = self.controller.machine.resolve(cfg) == "cpu"
         if cfg.steps >= MAX_STEPS:  # until paused: no total to tell
             text = (self.tr("These sizes take about {0} s a step on this CPU. Start anyway?") if on_cpu
                     else self.tr("These sizes take about {0} s a step on this GPU. Start anyway?"))
@@ -509,6 +519,11 @@ class MainWindow(QMainWindow):
             return
         self.controller.call_in_worker(gradient_check_of, (cfg,), self._on_gradient_check)
 
+    def _step_through_in_worker(self, cfg: TrainConfig, done) -> None:
+        from ..core.worker import step_through_of
+
+        self.controller.call_in_worker(step_through_of, (cfg,), done)
+
     def _on_gradient_check(self, ok: bool, value: object) -> None:
         if not ok:
             self.inspector.show_gradient_check_error(str(value))
@@ -570,9 +585,20 @@ class MainWindow(QMainWindow):
         self.plot.set_smoothing(0.05 if on else 0.0)
 
     # -- display ---------------------------------------------------------------
+    @Slot()
+    def _on_worker_ready(self) -> None:
+        """Torch has loaded in the worker: offer the devices it found, and Start is Start again."""
+        self.controls.set_machine(self.controller.machine)
+        self.status.machine = self.controller.machine
+        self._update_actions()
+        self._show_status(self._last_batch)
+
     def _update_actions(self) -> None:
         state = self.controller.state
         valid = self.controls.valid
+        # A run started before torch has loaded waits for it in the worker: Start works, and says so.
+        self.act_start.setText(self.tr("Start") if self.controller.worker_ready
+                               else self.tr("Start (loading PyTorch…)"))
         self.act_start.setEnabled((valid and state != RUNNING) or state == PAUSED)
         # F5 resumes a paused run too, but the button keeps its name: the Pause
         # button beside it already reads "Resume" then.
@@ -698,3 +724,9 @@ class MainWindow(QMainWindow):
 
     def _error_box(self, title: str, text: str) -> None:
         exports.error_box(self, title, text)
+
+
+def _autograd_lab(parent: QWidget) -> QWidget:
+    from .autograd_lab import AutogradLab
+
+    return AutogradLab(parent)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from ..core.batch import Batch
 from ..core.config import MAX_STEPS, TrainConfig
-from ..core.loop import Batch
+from ..core.machine import CPU_ONLY, MachineFacts
 from ..core.outcomes import END_REASONS
 from ..core.runs import Run
 from .controller import FINISHED, IDLE, PAUSED, RUNNING
@@ -27,6 +28,8 @@ class RunStatus:
     KEYS = ("state", "step", "speed", "elapsed", "device", "loss")
 
     def __init__(self, bar: QStatusBar, parent: QWidget) -> None:
+        #: What the worker found (the window sets it once torch has loaded there).
+        self.machine: MachineFacts = CPU_ONLY
         tips = {
             "state": QCoreApplication.translate("MainWindow", "What the training is doing"),
             "step": QCoreApplication.translate("MainWindow", "Steps done / steps in the run"),
@@ -56,7 +59,7 @@ class RunStatus:
             lab["speed"].setText("–")
             lab["elapsed"].setText("–")
             lab["loss"].setText(QCoreApplication.translate("MainWindow", "loss –"))
-            lab["device"].setText(config.resolved_device())
+            lab["device"].setText(self.machine.resolve(config))
             return
         lab["step"].setText(f"{batch.step:,} / {steps_text(batch.total)}")
         lab["speed"].setText(QCoreApplication.translate("MainWindow", "{0:,.0f} steps/s").format(batch.steps_per_s))

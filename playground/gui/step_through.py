@@ -16,6 +16,8 @@ the lesson's); the view follows the window's configuration through :meth:`set_co
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from PySide6 import QtWidgets  # noqa: F401  (first, so pyqtgraph binds to PySide6)
@@ -172,10 +174,15 @@ class HeatMaps(pg.GraphicsLayoutWidget):
 class StepThroughView(QWidget):
     """The Step-through tab (see the module docstring)."""
 
-    def __init__(self, config: TrainConfig | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, config: TrainConfig | None = None, parent: QWidget | None = None,
+                 compute: Callable[[TrainConfig, Callable[[bool, Any], None]], None] | None = None) -> None:
+        """``compute(cfg, done)``: work the step out elsewhere (the window asks its training
+        worker, so that its own process never loads torch) and call ``done(ok, result or
+        exception)``; without it the step is worked out here, at once."""
         super().__init__(parent)
         self.setAccessibleName(self.tr("Step-through"))
         self._config = config or TrainConfig()
+        self._compute = compute
         self.result: StepThrough | None = None
         self.index = 0
         self._stale = True
@@ -355,11 +362,24 @@ class StepThroughView(QWidget):
             self._show_message(self.tr("These sizes are too large to step through here: press Small sizes."))
             return
         previous = self.result.stages[self.index].name if self.result is not None else None
-        try:
-            self.result = step_through(cfg)
-        except Exception as exc:  # noqa: BLE001 - a data file that went away, a bad size: say it
-            self._show_message(self.tr("Cannot step through this configuration: {0}").format(exc))
+        if self._compute is not None:
+            self._show_message(self.tr("Working out the step…"))
+            self._compute(cfg, lambda ok, value: self._computed(cfg, previous, ok, value))
             return
+        try:
+            result = step_through(cfg)
+        except Exception as exc:  # noqa: BLE001 - a data file that went away, a bad size: say it
+            result = exc
+        self._computed(cfg, previous, not isinstance(result, Exception), result)
+
+    def _computed(self, cfg: TrainConfig, previous: str | None, ok: bool, value: Any) -> None:
+        """Show the stages worked out for ``cfg`` (a result for an older configuration is dropped)."""
+        if self._stale or cfg != self.config():
+            return
+        if not ok:
+            self._show_message(self.tr("Cannot step through this configuration: {0}").format(value))
+            return
+        self.result = value
         self.style_label.setText(self._style_text(cfg))
         lines, self._line_of_stage = code_listing(self.result)
         self.code.setPlainText("\n".join(lines))

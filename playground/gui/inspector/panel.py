@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import html
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from ...core.diagnosis import Diagnosis
-from ...core.gradcheck import GradCheckReport
 from ...core.gradstats import StepStats
 from . import texts
 from .charts import ChartStack, GradientCharts
@@ -20,6 +19,9 @@ from .divergence import DivergenceBox
 from .formatting import format_sci, make_small_print
 from .norm_history import NormHistory
 from .table import ParameterTable
+
+if TYPE_CHECKING:  # the gradient check runs in the worker: its types only here
+    from ...core.gradcheck import GradCheckReport
 
 
 class GradientInspector(QWidget):

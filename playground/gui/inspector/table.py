@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget, QTableWidgetItem
 
-from ...core.gradcheck import ParamCheck
 from ...core.gradstats import ParamStats
 from . import texts
 from .formatting import format_sci, format_shape
+
+if TYPE_CHECKING:  # the gradient check runs in the worker: its types only here
+    from ...core.gradcheck import ParamCheck
 
 #: Table columns, in order.
 #: The update ratio comes right after the norms it compares, before the gradient's spread:

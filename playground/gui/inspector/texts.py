@@ -7,12 +7,15 @@ wrote them before they moved here), so the existing translations apply to them u
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
-from ...core.gradcheck import GradCheckReport, ParamCheck
 from .formatting import format_sci, matrix_shape
+
+if TYPE_CHECKING:  # the gradient check runs in the worker: its types only here
+    from ...core.gradcheck import GradCheckReport, ParamCheck
 
 #: The update-to-weight ratio rule of thumb (context, not a verdict).
 RATIO_RULE = 1e-3
