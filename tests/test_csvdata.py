@@ -157,3 +157,35 @@ def test_train_loads_a_large_file_only_when_allowed(tmp_path, monkeypatch, capsy
     assert cli.main(["train", "--data-file", path, "--steps", "2"]) == cli.EXIT_INVALID
     assert "--allow-large-file" in capsys.readouterr().err
     assert cli.main(["train", "--data-file", path, "--steps", "2", "--allow-large-file"]) == cli.EXIT_OK
+
+
+def test_a_regression_of_large_numbers_learns_in_units_of_the_targets_std(tmp_path, capsys):
+    import json
+
+    rng = np.random.default_rng(4)
+    area, rooms = rng.uniform(30, 200, size=300), rng.integers(1, 7, size=300)
+    price = 3000 * area + 15000 * rooms + 50000 + rng.normal(0, 5000, size=300)
+    path = write(tmp_path, "area,rooms,price\n" + "".join(
+        f"{a:.1f},{r},{p:.0f}\n" for a, r, p in zip(area, rooms, price, strict=True)))
+    assert cli.main(["train", "--data-file", path, "--json"]) == cli.EXIT_OK
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["config"]["loss"] == "mean" and summary["test_accuracy"] is None
+    # 1 would be no better than predicting the mean price; the noise alone leaves about 0.0014
+    assert summary["test_loss"] < 0.05
+
+
+def test_the_target_of_a_regression_file_is_standardised_with_the_training_split(tmp_path):
+    import torch
+
+    from playground.core.datasets import make_data
+
+    path = write(tmp_path, "x,v\n" + "".join(f"{i},{1000 + 10 * i * i}\n" for i in range(40)))
+    d = make_data(TrainConfig(data_file=path))
+    table = load_table(path)
+    raw_train = table.y[np.isin(table.x[:, 0], d.raw_x[:, 0].double().numpy())]
+    assert len(raw_train) == len(d.y) == 32
+    mean, std = raw_train.mean(), raw_train.std(ddof=1)
+    assert float(d.y_mean[0]) == pytest.approx(mean, rel=1e-6)
+    assert float(d.y_std[0]) == pytest.approx(std, rel=1e-6)
+    np.testing.assert_allclose(np.sort(d.y[:, 0].double().numpy()), np.sort((raw_train - mean) / std), atol=1e-5)
+    assert torch.isfinite(d.y_test).all()

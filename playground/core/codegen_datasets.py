@@ -155,6 +155,13 @@ def data_lines(s: Any, cfg: TrainConfig, dt: str) -> None:
         if k:
             s.add("x_test = (x_test - mean) / std")
         s.add("")
+    if cfg.dataset == "file" and cfg.loss != "cross-entropy":
+        s.comment("The target too: its numbers may have any scale.  The losses are then in units of its "
+                  "std (1: no better than predicting the mean)")
+        s.add("y_mean, y_std = y.mean(0), y.std(0)", "y_std[y_std == 0] = 1.0", "y = (y - y_mean) / y_std")
+        if k:
+            s.add("y_test = (y_test - y_mean) / y_std")
+        s.add("")
     if cfg.style == "numpy":
         s.comment("From here on everything is NumPy")
         s.add("x, y = x.numpy(), y.numpy()")

@@ -13,7 +13,9 @@ data and the script trains on the same numbers as the app:
 
 Then, for a test fraction above 0, ``perm = torch.randperm(N)`` puts the first
 ``n_test`` samples of the permutation in the test set, and for every set but
-``random`` the features are standardised with the training split's mean and std.
+``random`` the features are standardised with the training split's mean and std (the
+target too for a CSV file's regression, whose numbers may have any scale: its losses
+are then in units of the target's std, 1 being what predicting the mean scores).
 
 This module imports torch only inside its functions: the window reads the specs.
 """
@@ -143,6 +145,9 @@ class Data:
     mean: torch.Tensor | None = None
     std: torch.Tensor | None = None
     task: str = "random"
+    #: A CSV regression's target mean and std on the training split (None: not standardised).
+    y_mean: torch.Tensor | None = None
+    y_std: torch.Tensor | None = None
     #: The features before standardisation (for the Prediction panel).
     raw_x: torch.Tensor | None = None
     raw_x_test: torch.Tensor | None = None
@@ -231,4 +236,11 @@ def make_data(cfg: TrainConfig) -> Data:
         data.x = (data.x - mean) / std
         if data.x_test is not None:
             data.x_test = (data.x_test - mean) / std
+    if name == "file" and task == "regression":
+        y_mean, y_std = data.y.mean(0), data.y.std(0)
+        y_std[y_std == 0] = 1.0
+        data.y_mean, data.y_std = y_mean, y_std
+        data.y = (data.y - y_mean) / y_std
+        if data.y_test is not None:
+            data.y_test = (data.y_test - y_mean) / y_std
     return data

@@ -111,10 +111,15 @@ def make_prediction(runner: Any, step: int) -> Prediction:
         return Prediction("grid", step, data.classes, (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])),
                           values.reshape(GRID, GRID).astype(np.float32), raw, y.astype(np.int64), raw_test,
                           y_test.astype(np.int64))
+    if not data.classification:  # targets and predictions in the target's own units
+        y_mean = 0.0 if data.y_mean is None else float(data.y_mean[0])
+        y_std = 1.0 if data.y_std is None else float(data.y_std[0])
+        y = y.astype(np.float64) * y_std + y_mean
+        y_test = y_test.astype(np.float64) * y_std + y_mean
     if not data.classification and d_in == 1:
         both = np.concatenate([raw, raw_test])[:, 0]
         cx = np.linspace(both.min(), both.max(), CURVE_POINTS)
-        cy = _outputs(runner, _standardise(data, cx[:, None]))[:, 0]
+        cy = _outputs(runner, _standardise(data, cx[:, None]))[:, 0] * y_std + y_mean
         return Prediction("curve", step, points=raw, labels=y[:, 0].astype(np.float64), test_points=raw_test,
                           test_labels=y_test.reshape(-1).astype(np.float64), curve_x=cx, curve_y=cy)
     if data.classification:
@@ -130,7 +135,7 @@ def make_prediction(runner: Any, step: int) -> Prediction:
                               image_labels=ys[:shown].astype(np.int64), image_predicted=predicted[:shown],
                               confusion=confusion)
         return Prediction("confusion", step, data.classes, confusion=confusion)
-    fit = np.column_stack([y[:, 0], _outputs(runner, data.x)[:, 0]])
+    fit = np.column_stack([y[:, 0], _outputs(runner, data.x)[:, 0] * y_std + y_mean])
     fit_test = np.empty((0, 2)) if data.x_test is None else \
-        np.column_stack([y_test[:, 0], _outputs(runner, data.x_test)[:, 0]])
+        np.column_stack([y_test[:, 0], _outputs(runner, data.x_test)[:, 0] * y_std + y_mean])
     return Prediction("fit", step, points=fit, test_points=fit_test)
