@@ -159,6 +159,18 @@ def test_the_accuracies_of_the_last_evaluation_are_shown(panel):
     assert f"step {int(last.eval_steps[-1])}" in text
     assert f"test accuracy {float(last.test_accuracies[-1]):.1%}" in text
     assert f"training accuracy {float(last.train_accuracies[-1]):.1%}" in text
+    # and the accuracies against step: training solid, test dashed
+    steps = np.concatenate([b.eval_steps for b in batches])
+    x, y = panel.train_accuracy_curve.getData()
+    np.testing.assert_array_equal(x, steps)
+    np.testing.assert_array_equal(y, np.concatenate([b.train_accuracies for b in batches]))
+    x, y = panel.test_accuracy_curve.getData()
+    np.testing.assert_array_equal(y, np.concatenate([b.test_accuracies for b in batches]))
+    assert panel.test_accuracy_curve.opts["pen"].style() == Qt.PenStyle.DashLine
+    assert not panel.accuracy_plot.isHidden()
+    panel.clear()
+    cleared = panel.train_accuracy_curve.getData()[0]
+    assert panel.accuracy_plot.isHidden() and (cleared is None or len(cleared) == 0)
 
 
 def test_a_regression_on_several_features_plots_prediction_against_target(panel, tmp_path):

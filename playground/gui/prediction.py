@@ -94,9 +94,22 @@ class PredictionPanel(QWidget):
         self.metrics = QLabel(self)
         self.metrics.setAccessibleName(self.tr("Accuracy"))
         self.metrics.setWordWrap(True)
+        #: Accuracy against step (classification): training solid, test dashed.
+        self.accuracy_plot = self._plot(self.tr("Accuracy plot"))
+        self.accuracy_plot.setFixedHeight(110)
+        self.accuracy_plot.setLabel("left", self.tr("accuracy"))
+        self.accuracy_plot.setYRange(0.0, 1.0)
+        self.accuracy_plot.getPlotItem().getViewBox().setMouseEnabled(x=False, y=False)
+        self.train_accuracy_curve = pg.PlotDataItem(pen=pg.mkPen("#0877bd", width=1.8))
+        self.test_accuracy_curve = pg.PlotDataItem(pen=pg.mkPen("#0877bd", width=1.8, style=Qt.PenStyle.DashLine))
+        self.accuracy_plot.addItem(self.train_accuracy_curve)
+        self.accuracy_plot.addItem(self.test_accuracy_curve)
+        self._acc: list[np.ndarray] = []  # (steps, train, test) chunks of this run
+        self.accuracy_plot.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.metrics)
+        layout.addWidget(self.accuracy_plot)
         layout.addWidget(self.pages)
         self.show_none()
 
@@ -211,6 +224,10 @@ class PredictionPanel(QWidget):
         self.prediction = None
         self._last_test = None
         self.metrics.setText("")
+        self._acc = []
+        self.train_accuracy_curve.setData([], [])
+        self.test_accuracy_curve.setData([], [])
+        self.accuracy_plot.hide()
         self.show_none()
 
     def show_none(self, train_loss: float | None = None, test_loss: float | None = None) -> None:
@@ -236,11 +253,22 @@ class PredictionPanel(QWidget):
         if len(batch.test_losses) and math.isfinite(float(batch.test_losses[-1])):
             self._last_test = float(batch.test_losses[-1])  # batches between evaluations carry none
         if len(batch.eval_steps):
+            self._add_accuracies(batch)
             self.metrics.setText(self.metrics_text(int(batch.eval_steps[-1]), float(batch.test_losses[-1]),
                                                    float(batch.train_accuracies[-1]),
                                                    float(batch.test_accuracies[-1])))
         if self.kind == "none" and len(batch.losses):
             self.show_none(float(batch.losses[-1]), self._last_test)
+
+    def _add_accuracies(self, batch) -> None:
+        if not np.isfinite(batch.train_accuracies).any():
+            return  # a regression, or the random data
+        self._acc.append(np.column_stack([batch.eval_steps, batch.train_accuracies, batch.test_accuracies]))
+        acc = np.concatenate(self._acc)
+        self.train_accuracy_curve.setData(acc[:, 0], acc[:, 1])
+        test = np.isfinite(acc[:, 2])
+        self.test_accuracy_curve.setData(acc[test, 0], acc[test, 2])
+        self.accuracy_plot.show()
 
     def metrics_text(self, step: int, test_loss: float, train_acc: float, test_acc: float) -> str:
         """One line: the test loss and the accuracies at ``step`` (NaN ones left out)."""
