@@ -69,6 +69,17 @@ def test_throughput_and_plot_sections_produce_every_figure_and_a_table(qapp, tmp
     json.dumps(result, default=float)  # what --json writes
 
 
+def test_the_processes_section_compares_train_the_bare_script_and_the_window(qapp):
+    pr = bench.bench_processes(1, 0.02, lambda _: None, threads=(1,), styles=("tensors",), sizes=("small",))
+    case = pr["cases"]["tensors/small/1"]
+    for key in ("raw", "script", "train", "window", "train_vs_script", "train_vs_script_whole", "window_vs_raw"):
+        assert case[key] > 0, key
+    assert case["same_final_loss"]  # train and the bare script trained the same numbers
+    assert pr["summary"]["tensors/small"]["raw_best_threads"] == 1
+    text = bench.table({"machine": {}, "settings": {"repeats": 1}, "processes": pr})
+    assert "tensors/small/1" in text and "train/script" in text
+
+
 def test_the_closed_inspector_run_collapses_the_panel_and_restores_it(qapp, tmp_path):
     harness = bench.WindowHarness(str(tmp_path))
     try:

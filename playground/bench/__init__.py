@@ -64,6 +64,7 @@ from .inspector import bench_inspector
 from .loops import core_loop, seed_loop
 from .machine import machine_info
 from .plot import bench_plot, synthetic_losses
+from .processes import bench_processes
 from .report import table
 from .startup import bench_startup
 from .throughput import MIN_WINDOW_S, LagProbe, WindowHarness, bench_throughput
@@ -71,14 +72,14 @@ from .throughput import MIN_WINDOW_S, LagProbe, WindowHarness, bench_throughput
 __all__ = [
     "EXIT_ERROR", "EXIT_OK", "GOALS", "MIN_WINDOW_S", "ON_REQUEST", "PLOT_SIZES", "SECTIONS", "STYLES",
     "Clock", "LagProbe", "NoCuda", "WindowHarness", "_bench_gpu_case", "add_arguments", "bench_gpu",
-    "bench_inspector", "bench_plot", "bench_startup", "bench_throughput", "core_loop", "gpu_cases",
+    "bench_inspector", "bench_plot", "bench_processes", "bench_startup", "bench_throughput", "core_loop", "gpu_cases",
     "machine_info", "main", "median", "percentile", "run", "run_rotated", "seed_loop", "synthetic_losses",
     "table",
 ]
 
 
 # -- command line ------------------------------------------------------------------
-SECTIONS = ("throughput", "plot", "startup", "gpu")
+SECTIONS = ("throughput", "processes", "plot", "startup", "gpu")
 #: Sections that run only when --only names them: a diagnosis of one part, not the playground's goals.
 ON_REQUEST = ("inspector",)
 
@@ -132,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
             out("1-2. throughput and responsiveness")
             result["throughput"], result["responsiveness"] = bench_throughput(repeats, window_s, out,
                                                                               threads=args.threads)
+        if "processes" in sections:
+            out("7. training as processes: the bare loop, train and the window")
+            result["processes"] = bench_processes(repeats, window_s, out,
+                                                  threads=None if args.threads is None else (args.threads,))
         if "plot" in sections:
             out("3. plot scaling")
             result["plot"] = bench_plot(max(5, 3 * repeats), out)

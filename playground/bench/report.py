@@ -13,7 +13,7 @@ def table(result: dict[str, Any]) -> str:
     if result.get("throughput"):
         lines += ["", *_throughput(result["throughput"], result["settings"]["repeats"])]
     for key, paragraph in (("responsiveness", _responsiveness), ("plot", _plot), ("startup", _startup),
-                           ("gpu", _gpu), ("inspector", _inspector)):
+                           ("gpu", _gpu), ("inspector", _inspector), ("processes", _processes)):
         if result.get(key):
             lines += ["", *paragraph(result[key])]
     return "\n".join(lines)
@@ -122,4 +122,25 @@ def _inspector(ins: dict[str, Any]) -> list[str]:
              f"   {'style':<11}{'median':>8}{'p90':>8}{'calls':>7}"]
     for style, r in ins["styles"].items():
         lines.append(f"   {style:<11}{fmt(r['median_ms']):>8}{fmt(r['p90_ms']):>8}{r['calls']:>7}")
+    return lines
+
+
+def _processes(pr: dict[str, Any]) -> list[str]:
+    """7. the bare loop, the bare script, train and the window, per style, size and thread count."""
+    lines = ["7. Training as processes, CPU: loop steps/s (median); train/script: loop speeds and whole "
+             "processes (start-up included); window/raw: the window (offscreen, full speed) over the bare "
+             "loop in one process",
+             f"   {'case':<22}{'(a) raw':>9}{'script':>9}{'train':>9}{'window':>9}{'train/script':>13}"
+             f"{'whole':>7}{'window/raw':>11}{'GUI p99':>9}  same loss"]
+    for name, c in pr["cases"].items():
+        lines.append(f"   {name:<22}{fmt(c['raw'], ',.0f'):>9}{fmt(c['script'], ',.0f'):>9}"
+                     f"{fmt(c['train'], ',.0f'):>9}{fmt(c['window'], ',.0f'):>9}{fmt(c['train_vs_script']):>13}"
+                     f"{fmt(c['train_vs_script_whole']):>7}{fmt(c['window_vs_raw']):>11}"
+                     f"{fmt(c['lag_p99_ms'], '.0f') + ' ms':>9}  {'yes' if c['same_final_loss'] else 'NO'}")
+    lines.append("   against each at its fastest thread count:")
+    for name, s in pr["summary"].items():
+        lines.append(f"   {name:<22}window {fmt(s['window_best'], ',.0f')} ({s['window_best_threads']} thr) / "
+                     f"raw {fmt(s['raw_best'], ',.0f')} ({s['raw_best_threads']} thr) = "
+                     f"{fmt(s['window_vs_raw_best'])}; train/script {fmt(s['train_vs_script_best'])}; "
+                     f"GUI p99 {fmt(s['lag_p99_ms'], '.0f')} ms")
     return lines
