@@ -135,6 +135,7 @@ class SelfTest:
         # The window first: its time after process start is the app's start-up time.
         self.run("main-window", self.check_main_window)
         self.run("qt-drawing", self.check_qt_drawing)
+        self.run("window-worker-trains", self.check_worker_training)
         for style in STYLES:
             self.run(f"train-{style}-lesson", lambda c, s=style: self.check_training(c, s, small=False))
         for style in STYLES:
@@ -259,6 +260,38 @@ class SelfTest:
             plot.deleteLater()
             _flush_deletes(app)
         check.detail["icon"] = str(icon_path)
+
+    def check_worker_training(self, check: Check) -> None:
+        """The window's training worker process starts (in a frozen build too) and trains
+        exactly what the core trains in this process."""
+        import numpy as np
+
+        if self.app is None:
+            raise Skip("no window in this installation")
+        from .core.config import TrainConfig
+        from .core.loop import train
+        from .gui.controller import FINISHED, TrainingController
+
+        cfg = TrainConfig(steps=60, device="cpu")
+        controller = TrainingController()
+        controller.set_pace(None)
+        losses: list[Any] = []
+        controller.batchReady.connect(lambda batch: losses.extend(batch.losses.tolist()))
+        try:
+            _require(controller.start(cfg), "the controller refused the lesson's configuration")
+            deadline = time.monotonic() + 120
+            while controller.state != FINISHED and time.monotonic() < deadline:
+                self.app.processEvents()
+                time.sleep(0.005)
+            _require(controller.state == FINISHED, f"the worker's run did not end (state {controller.state})")
+            check.detail["worker_pid"] = controller.worker_pid
+            _require(controller.worker_pid not in (None, os.getpid()), "no worker process trained the run")
+        finally:
+            controller.shutdown(2000)
+            controller.close_worker()
+        expected, _ = train(cfg)
+        check.detail["steps"] = len(losses)
+        _require(np.array_equal(np.asarray(losses), expected), "the worker's losses differ from the core's")
 
     def check_training(self, check: Check, style: str, *, small: bool) -> None:
         import numpy as np
