@@ -85,6 +85,11 @@ class PredictionPanel(QWidget):
         self.kind = "none"
         self.drawn = np.empty((0, 3))
         self._last_test: float | None = None
+        #: The (training, test) points the scatter plots show now.
+        self._points_shown: tuple[np.ndarray, np.ndarray] | None = None
+        #: The digit images and the confusion counts shown now (redrawn only when they change).
+        self._images_shown: np.ndarray | None = None
+        self._confusion_shown: np.ndarray | None = None
         self.pages = QStackedWidget(self)
         self._build_grid_page()
         self._build_curve_page()
@@ -223,6 +228,7 @@ class PredictionPanel(QWidget):
         """Forget the last run's picture (a new run starts)."""
         self.prediction = None
         self._last_test = None
+        self._points_shown = self._images_shown = self._confusion_shown = None
         self.metrics.setText("")
         self._acc = []
         self.train_accuracy_curve.setData([], [])
@@ -305,10 +311,16 @@ class PredictionPanel(QWidget):
             self.boundary.setLookupTable(_classes_lut(k))
             self.boundary.setImage(p.grid.T, levels=(0, k - 1), autoLevels=False)
         self.boundary.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        self.train_points.setData(pos=p.points, brush=[pg.mkBrush(CLASS_COLOURS[int(c) % 10]) for c in p.labels])
-        self.test_points.setData(pos=p.test_points,
-                                 pen=[pg.mkPen(CLASS_COLOURS[int(c) % 10], width=1.8) for c in p.test_labels],
-                                 brush=[pg.mkBrush(None)] * len(p.test_labels))
+        shown = self._points_shown
+        if shown is None or not (np.array_equal(shown[0], p.points) and np.array_equal(shown[1], p.test_points)):
+            # The points stay the same during a run: set (and style) them once, not every 0.3 s.
+            self._points_shown = (p.points, p.test_points)
+            brushes = [pg.mkBrush(c) for c in CLASS_COLOURS]
+            pens = [pg.mkPen(c, width=1.8) for c in CLASS_COLOURS]
+            hollow = pg.mkBrush(None)
+            self.train_points.setData(pos=p.points, brush=[brushes[int(c) % 10] for c in p.labels])
+            self.test_points.setData(pos=p.test_points, pen=[pens[int(c) % 10] for c in p.test_labels],
+                                     brush=[hollow] * len(p.test_labels))
         self.pages.setCurrentWidget(self.grid_page)
 
     def _show_curve(self, p: Prediction) -> None:
@@ -332,21 +344,27 @@ class PredictionPanel(QWidget):
     def _show_digits(self, p: Prediction) -> None:
         self.kind = p.kind
         self.digits_plot.setVisible(p.kind == "digits")
-        for item in self.digit_labels:
-            self.digits_plot.removeItem(item)
-        self.digit_labels = []
+        shown = len(p.images) if p.kind == "digits" else 0
+        # The labels are made once and then only retexted: the picture comes every 0.3 s.
+        while len(self.digit_labels) > shown:
+            self.digits_plot.removeItem(self.digit_labels.pop())
+        cell = 8 + DIGIT_GAP
+        while len(self.digit_labels) < shown:
+            r, c = divmod(len(self.digit_labels), DIGITS_PER_ROW)
+            label = pg.TextItem("", anchor=(0, 0))
+            label.setPos(c * cell, r * cell)
+            self.digits_plot.addItem(label)
+            self.digit_labels.append(label)
         if p.kind == "digits":
-            mosaic = digit_mosaic(p.images.astype(np.float64))
-            self.mosaic.setImage((mosaic + 1).T, levels=(0, 17), autoLevels=False)
-            cell = 8 + DIGIT_GAP
-            for i, (true, guess) in enumerate(zip(p.image_labels, p.image_predicted, strict=True)):
-                r, c = divmod(i, DIGITS_PER_ROW)
+            if self._images_shown is None or not np.array_equal(p.images, self._images_shown):
+                self._images_shown = p.images
+                mosaic = digit_mosaic(p.images.astype(np.float64))
+                self.mosaic.setImage((mosaic + 1).T, levels=(0, 17), autoLevels=False)
+            for label, true, guess in zip(self.digit_labels, p.image_labels, p.image_predicted, strict=True):
                 wrong = int(true) != int(guess)
                 text = f"{int(guess)}" + (f" ({int(true)})" if wrong else "")
-                label = pg.TextItem(text, color="#d62728" if wrong else "#1a7f37", anchor=(0, 0))
-                label.setPos(c * cell, r * cell)
-                self.digits_plot.addItem(label)
-                self.digit_labels.append(label)
+                if label.textItem.toPlainText() != text or label.color.name() != ("#d62728" if wrong else "#1a7f37"):
+                    label.setText(text, color="#d62728" if wrong else "#1a7f37")
             wrong = int(np.sum(p.image_labels != p.image_predicted))
             self.digits_summary.setText(self.tr("Each image: the network's digit (in red with the true one "
                                                 "when wrong). {0} of these {1} wrong.")
@@ -360,20 +378,28 @@ class PredictionPanel(QWidget):
         m = p.confusion
         k = m.shape[0]
         t = self.confusion_table
-        t.setRowCount(k)
-        t.setColumnCount(k)
-        names = list(p.classes) if len(p.classes) == k else [str(i) for i in range(k)]
-        t.setHorizontalHeaderLabels(names)
-        t.setVerticalHeaderLabels(names)
+        if self._confusion_shown is not None and np.array_equal(m, self._confusion_shown):
+            return  # the same counts: nothing to redo
+        self._confusion_shown = m
+        if t.rowCount() != k or t.columnCount() != k:
+            t.setRowCount(k)
+            t.setColumnCount(k)
+            names = list(p.classes) if len(p.classes) == k else [str(i) for i in range(k)]
+            t.setHorizontalHeaderLabels(names)
+            t.setVerticalHeaderLabels(names)
         peak = max(1, int(m.max()) if m.size else 1)
+        white = QColor(255, 255, 255)
         for i in range(k):
             for j in range(k):
-                item = QTableWidgetItem(str(int(m[i, j])))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                if m[i, j]:
-                    shade = int(230 - 150 * m[i, j] / peak)
-                    item.setBackground(QColor(shade, 235, shade) if i == j else QColor(250, shade, shade))
-                t.setItem(i, j, item)
+                item = t.item(i, j)
+                if item is None:
+                    item = QTableWidgetItem()
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    t.setItem(i, j, item)
+                item.setText(str(int(m[i, j])))
+                shade = int(230 - 150 * m[i, j] / peak)
+                item.setBackground(white if not m[i, j] else
+                                   QColor(shade, 235, shade) if i == j else QColor(250, shade, shade))
 
     def confusion(self) -> np.ndarray:
         """The counts the confusion table shows (rows: true class, columns: predicted)."""
