@@ -40,6 +40,10 @@ def test_choosing_a_set_loads_its_defaults_and_greys_the_fixed_sizes(panel, qtbo
     assert panel.sizes["N"].isEnabled() == (name != "digits")
     assert panel.noise.isEnabled() == (name != "digits")
     assert panel.loss.currentData() == cfg.loss
+    # only the losses that fit the task can be chosen
+    enabled = {panel.loss.itemData(i) for i in range(panel.loss.count())
+               if panel.loss.model().item(i).isEnabled()}
+    assert enabled == ({"cross-entropy"} if cfg.loss == "cross-entropy" else {"sum", "mean"})
 
 
 def test_back_to_random_restores_the_lesson(panel):

@@ -514,6 +514,20 @@ class ControlPanel(QWidget):
                               else self.tr("Only the generated sets (sine, circles, xor, gaussians, spiral) "
                                            "take a noise level."))
         self.dataset.model().item(DATASETS.index("file")).setEnabled(bool(self._data_file))
+        classes = spec.task == "classification"
+        if name == "file" and self._data_file:
+            from ..core.csvdata import CsvError, cached_table
+
+            try:
+                classes = cached_table(self._data_file, self._target, self._task).task == "classification"
+            except CsvError:
+                pass
+        lmodel = self.loss.model()
+        for i in range(self.loss.count()):
+            ok = (self.loss.itemData(i) == "cross-entropy") == classes
+            lmodel.item(i).setEnabled(ok)
+            lmodel.item(i).setToolTip("" if ok else self.tr("Classes train with cross-entropy") if classes
+                                      else self.tr("Cross-entropy needs classes; these targets are numbers"))
 
     def reset_user_choices(self) -> None:
         """Forget which defaults the user overrode (after loading a configuration)."""
