@@ -176,6 +176,10 @@ class TrainConfig:
 
     Defaults are the seed lesson's; ``optimizer``, ``lr`` and ``bias`` left as
     ``None`` take the chosen style's seed defaults (see :data:`STYLE_DEFAULTS`).
+    On another data set the fields left as ``None`` (sizes, steps, activation, loss,
+    noise, test fraction, optimizer, lr, bias) take that set's lesson defaults
+    (:data:`~playground.core.datasets.DATASET_SPECS`), and the set fixes D_in and D_out
+    (and N for the digits and a CSV file); :meth:`with_dataset` switches set.
     """
 
     N: int = None  # type: ignore[assignment]
