@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from playground import cli
 from playground.core import csvdata
@@ -189,3 +191,27 @@ def test_the_target_of_a_regression_file_is_standardised_with_the_training_split
     assert float(d.y_std[0]) == pytest.approx(std, rel=1e-6)
     np.testing.assert_allclose(np.sort(d.y[:, 0].double().numpy()), np.sort((raw_train - mean) / std), atol=1e-5)
     assert torch.isfinite(d.y_test).all()
+
+
+_CELLS = st.sampled_from(["", "1", "-2.5", "3e4", "x", "nan", "inf", "cat", " 7 ", '"a,b"', "0", '"a\nb"'])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_CELLS, min_size=0, max_size=4), min_size=0, max_size=8),
+       noise=st.binary(max_size=12))
+def test_any_file_is_read_whole_or_refused_with_one_line(tmp_path, rows, noise):
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes("\n".join(",".join(r) for r in rows).encode() + noise)
+    try:
+        t = load_table(str(path))
+    except CsvError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith(str(path))
+        return
+    assert t.x.shape == (t.rows, len(t.features)) and np.isfinite(t.x).all()
+    assert len(t.y) == t.rows and (t.task == "regression" or len(t.classes) >= 2)
+
+
+def test_line_numbers_count_the_lines_of_the_file_when_a_value_spans_two(tmp_path):
+    path = write(tmp_path, 'a,b,t\n1,2,"two\nlines"\n3,oops,x\n')
+    with pytest.raises(CsvError, match=r"line 4, column 2 \(b\): 'oops'"):
+        load_table(path)

@@ -76,12 +76,16 @@ def file_sha256(path: str) -> str:
     return h.hexdigest()
 
 
-def _read_rows(path: str, allow_large: bool) -> list[list[str]]:
+def _read_rows(path: str, allow_large: bool) -> list[tuple[int, list[str]]]:
+    """(the line the row starts on, the row) for every row; a quoted value may span lines."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = []
-            for row in csv.reader(f):
-                rows.append(row)
+            reader = csv.reader(f)
+            start = 1
+            for row in reader:
+                rows.append((start, row))
+                start = reader.line_num + 1
                 if len(rows) > MAX_ROWS + 1 and not allow_large:
                     raise CsvError(f"{path}: more than {MAX_ROWS:,} data rows; confirm to load a file this "
                                    "large (--allow-large-file on the command line)")
@@ -104,7 +108,7 @@ def load_table(path: str, target: str = "", task: str = "auto", allow_large: boo
         raise CsvError(f"task must be one of {', '.join(TASKS)}; got {task!r}")
     rows = _read_rows(path, allow_large)
     # Blank lines (csv gives []) are skipped, as the exported script skips them.
-    numbered = [(i, r) for i, r in enumerate(rows, start=1) if r]
+    numbered = [(i, r) for i, r in rows if r]
     if not numbered:
         raise CsvError(f"{path}: the file is empty (it needs a header row and data rows)")
     _, header = numbered[0]
@@ -117,6 +121,9 @@ def load_table(path: str, target: str = "", task: str = "auto", allow_large: boo
     for j, name in enumerate(header, start=1):
         if not name:
             raise CsvError(f"{path}: line 1, column {j} has no name")
+        if not name.isprintable():
+            raise CsvError(f"{path}: line 1, column {j}: the name {name!r} holds a line break or another "
+                           "control character")
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
         raise CsvError(f"{path}: line 1 names the column {dup!r} twice")
