@@ -184,3 +184,15 @@ def test_random_data_with_a_test_set_memorises():
 
 def test_every_data_set_is_listed():
     assert set(DATASETS) == {"random", "sine", "circles", "xor", "gaussians", "spiral", "digits", "file"}
+
+
+@pytest.mark.parametrize("style", ["numpy", "tensors", "sequential", "module"])
+def test_the_gradient_check_grades_a_classifiers_gradients_good(style):
+    from playground.core.gradcheck import gradient_check
+
+    trainer = Trainer(TrainConfig(dataset="circles", style=style, steps=20))
+    list(trainer.batches())
+    report = gradient_check(trainer.runner)
+    assert report.passed and report.grade == "good"
+    if style == "numpy":  # the hand-written cross-entropy gradient against autograd's
+        assert report.autograd_max_rel_diff < 1e-10

@@ -167,6 +167,13 @@ def _f64(t: torch.Tensor | np.ndarray) -> torch.Tensor:
     return torch.as_tensor(t).detach().to("cpu", torch.float64).clone()
 
 
+def _f64_target(y: torch.Tensor | np.ndarray) -> torch.Tensor | np.ndarray:
+    """Targets as float64, but class indices (a classification's) kept as they are."""
+    if isinstance(y, np.ndarray):
+        return y.astype(np.float64, copy=True) if y.dtype.kind == "f" else y.copy()
+    return _f64(y) if y.is_floating_point() else y.detach().to("cpu").clone()
+
+
 def float64_twin(runner: Runner) -> Runner:
     """A CPU float64 copy of ``runner`` that shares nothing mutable with it.
 
@@ -177,17 +184,17 @@ def float64_twin(runner: Runner) -> Runner:
     twin.device = "cpu"
     if isinstance(runner, NumpyRunner):
         twin.x = runner.x.astype(np.float64, copy=True)
-        twin.y = runner.y.astype(np.float64, copy=True)
+        twin.y = _f64_target(runner.y)
         twin.params = {n: np.array(w, dtype=np.float64, copy=True) for n, w in runner.params.items()}
         twin.grads = {}
         return twin
     if isinstance(runner, TensorsRunner):
-        twin.x, twin.y = _f64(runner.x), _f64(runner.y)
+        twin.x, twin.y = _f64(runner.x), _f64_target(runner.y)
         for name in ("w1", "w2", "b1", "b2"):
             p = getattr(runner, name)
             setattr(twin, name, None if p is None else _f64(p).requires_grad_())
     elif isinstance(runner, ModelRunner):
-        twin.x, twin.y = _f64(runner.x), _f64(runner.y)
+        twin.x, twin.y = _f64(runner.x), _f64_target(runner.y)
         model = copy.deepcopy(runner.model).to("cpu", torch.float64)
         for p in model.parameters():
             p.grad = None
@@ -245,6 +252,8 @@ def torch_reference_loss(
     y_pred = h.mm(params["w2"])
     if "b2" in params:
         y_pred = y_pred + params["b2"]
+    if loss == "cross-entropy":  # a classification data set: y holds class indices
+        return torch.nn.functional.cross_entropy(y_pred, y)
     sq = (y_pred - y).pow(2)
     return sq.mean() if loss == "mean" else sq.sum()
 
