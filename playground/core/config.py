@@ -425,9 +425,10 @@ def _check_data(cfg: TrainConfig) -> None:
         raise ConfigError("loss", f"cross-entropy needs classes to predict; the {cfg.dataset} data set's "
                           "targets are numbers (use sum or mean)")
     k = n_test_for(cfg.N, cfg.test_fraction)
-    if cfg.N - k < 2:
+    least = 1 if cfg.dataset == "random" else 2  # a std needs two samples (the standardisation)
+    if cfg.N - k < least:
         raise ConfigError("N", f"N={cfg.N} is too small for a test fraction of {cfg.test_fraction:g}: "
-                          f"{k} test sample(s) leave {cfg.N - k} to train on (at least 2 needed)")
+                          f"{k} test sample(s) leave {cfg.N - k} to train on (at least {least} needed)")
 
 
 def recommended_lr(cfg: TrainConfig) -> float:
