@@ -180,6 +180,10 @@ def strict_json(value: Any) -> Any:
     return value
 
 
+#: ``train`` hands its losses over (to the CSV, the progress line) this often.
+TRAIN_BATCH_S = 0.25
+
+
 def run_train(args: argparse.Namespace) -> int:
     from .core.config import ConfigError
     from .core.loop import Trainer
@@ -222,7 +226,10 @@ def run_train(args: argparse.Namespace) -> int:
     final_loss = None
     shown = 0.0
     try:
-        for batch in trainer.batches():
+        # Nothing here shows the gradient statistics between steps (the last step's are
+        # reported): without them, and in longer batches, the loop does what the bare
+        # script does, plus a weight snapshot and a finiteness check every 0.25 s.
+        for batch in trainer.batches(batch_seconds=TRAIN_BATCH_S, stats_seconds=None):
             last = batch
             if len(batch.losses):
                 count += len(batch.losses)
@@ -403,7 +410,10 @@ COMMANDS["step-through"] = (_step_through_arguments, run_step_through,
                             "print one training step stage by stage: the lesson's NumPy pass beside autograd")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only``, the options of that sub-command alone (the
+    others are listed but not built: building bench's or sweep's imports their modules,
+    tens of milliseconds that ``train`` would pay for nothing)."""
     parser = argparse.ArgumentParser(
         prog="backprop-playground",
         usage="%(prog)s [-h] [--version] [--self-test] [FILE | COMMAND ...]",
@@ -416,7 +426,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="train briefly in every style offscreen, write a JSON report, exit 0 if all is well")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (add_arguments, _run, help_text) in COMMANDS.items():
-        add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if only is None or name == only:
+            add_arguments(command)
     return parser
 
 
@@ -437,7 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             first.endswith(".json") or "/" in first or os.sep in first or os.path.exists(first)):
         argv.insert(0, "open")
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv[0] if argv and argv[0] in COMMANDS else None).parse_args(argv)
         if args.command is None:
             from .gui.app import run_app
 
