@@ -72,3 +72,34 @@ def test_a_csv_file_is_offered_once_loaded_and_a_bad_one_is_refused(panel, tmp_p
 def test_a_test_fraction_on_random_data_is_kept(panel):
     panel.test_fraction.setValue(0.25)
     assert panel.config() == TrainConfig(test_fraction=0.25)
+
+
+def test_the_target_column_and_task_of_a_csv_file_can_be_chosen(panel, tmp_path):
+    assert panel.target_box.isHidden() and panel.task_box.isHidden()
+    path = tmp_path / "pets.csv"
+    path.write_text("weight,height,kind\n" + "".join(
+        f"{3 + i % 7},{20 + (i * 3) % 11},{'cat' if i % 2 else 'dog'}\n" for i in range(30)), encoding="utf-8")
+    assert panel.set_data_file(str(path)) is None
+    assert not panel.target_box.isHidden()
+    assert [panel.target_box.itemText(i) for i in range(panel.target_box.count())] == ["weight", "height", "kind"]
+    assert panel.target_box.currentData() == "kind"
+    # predict the height from the weight and the kind?  A word column cannot be an input:
+    panel.target_box.setCurrentIndex(1)
+    panel.target_box.activated.emit(1)
+    assert "'dog' is not a finite number" in panel.message.text() and not panel.message.isHidden()
+    assert panel.valid  # what the controls show still trains
+    assert panel.target_box.currentData() == "kind"  # the choice that failed is undone
+    assert panel.last_valid_config().target == ""
+    # The weight as a class of its own (7 whole numbers) from a file without words:
+    numbers = tmp_path / "numbers.csv"
+    numbers.write_text("weight,height\n" + "".join(f"{3 + i % 7},{20 + (i * 3) % 11}\n" for i in range(30)),
+                       encoding="utf-8")
+    assert panel.set_data_file(str(numbers)) is None
+    panel.target_box.setCurrentIndex(0)
+    panel.target_box.activated.emit(0)
+    cfg = panel.config()
+    assert (cfg.target, cfg.loss, cfg.D_in, cfg.D_out) == ("weight", "cross-entropy", 1, 7)
+    panel.task_box.setCurrentIndex(panel.task_box.findData("regression"))
+    panel.task_box.activated.emit(panel.task_box.currentIndex())
+    cfg = panel.config()
+    assert (cfg.target, cfg.task, cfg.loss, cfg.D_out) == ("weight", "regression", "mean", 1)

@@ -50,6 +50,8 @@ class Table:
     #: Whether the classes are numbers (the script then maps float(text) to the index).
     numeric_classes: bool
     sha256: str
+    #: Every column of the header, in the file's order.
+    columns: tuple[str, ...] = ()
 
     @property
     def rows(self) -> int:
@@ -185,7 +187,7 @@ def load_table(path: str, target: str = "", task: str = "auto", allow_large: boo
             classes = tuple(order)  # type: ignore[arg-type]
     return Table(path=os.path.abspath(path), features=tuple(header[j] for j in feats), target=header[t],
                  task=task, x=x, y=y, classes=classes, numeric_classes=numeric and task == "classification",
-                 sha256=file_sha256(path))
+                 sha256=file_sha256(path), columns=tuple(header))
 
 
 def _class_name(value: float) -> str:

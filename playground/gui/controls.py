@@ -100,6 +100,22 @@ class ControlPanel(QWidget):
         self.noise.setAccessibleName(self.tr("Noise"))
         self.noise.valueChanged.connect(self._on_any_changed)
         form.addRow(self.tr("Noise"), self.noise)
+        self.target_box = QComboBox(self)
+        self.target_box.setAccessibleName(self.tr("Target column"))
+        self.target_box.setToolTip(self.tr("The CSV column the network learns to predict; the other columns "
+                                           "are its inputs."))
+        self.target_box.activated.connect(self._on_target_chosen)
+        form.addRow(self.tr("Target column"), self.target_box)
+        self.task_box = QComboBox(self)
+        for data, label in (("auto", self.tr("guessed from the target")), ("classification", self.tr("classification")),
+                            ("regression", self.tr("regression"))):
+            self.task_box.addItem(label, data)
+        self.task_box.setAccessibleName(self.tr("Task"))
+        self.task_box.setToolTip(self.tr("Classification: the target's values are classes (cross-entropy, "
+                                         "accuracy). Regression: a number to predict (the mean squared error)."))
+        self.task_box.activated.connect(self._on_target_chosen)
+        form.addRow(self.tr("Task"), self.task_box)
+        self._data_form = form
         self.test_fraction = QDoubleSpinBox(self)
         self.test_fraction.setRange(0.0, MAX_TEST_FRACTION)
         self.test_fraction.setSingleStep(0.05)
@@ -338,6 +354,7 @@ class ControlPanel(QWidget):
         with signals_blocked_all(widgets):
             if cfg.dataset == "file":
                 self._data_file, self._target, self._task = cfg.data_file, cfg.target, cfg.task
+                self._fill_target_boxes()
             _select(self.dataset, cfg.dataset)
             self.noise.setValue(cfg.noise)
             self.test_fraction.setValue(cfg.test_fraction)
@@ -495,6 +512,34 @@ class ControlPanel(QWidget):
         self.set_config(cfg)
         return None
 
+    @Slot(int)
+    def _on_target_chosen(self, _index: int) -> None:
+        """Train on another column of the CSV file, or with another task; a choice that fails is undone."""
+        target, task = self.target_box.currentData() or "", self.task_box.currentData() or "auto"
+        problem = self.set_data_file(self._data_file, target, task)
+        if problem is not None:  # the controls keep the last choice that worked, and say why
+            self._fill_target_boxes()
+            self.message.setText(problem)
+            self.message.show()
+
+    def _fill_target_boxes(self) -> None:
+        """The CSV file's columns, the chosen one selected (the last when none is named)."""
+        from ..core.csvdata import CsvError, cached_table
+
+        columns: tuple[str, ...] = ()
+        if self._data_file:
+            try:
+                columns = cached_table(self._data_file, self._target, self._task).columns
+            except CsvError:
+                pass
+        with signals_blocked_all([self.target_box, self.task_box]):
+            self.target_box.clear()
+            for name in columns:
+                self.target_box.addItem(name, name)
+            if columns:
+                _select(self.target_box, self._target or columns[-1])
+            _select(self.task_box, self._task)
+
     def _update_data_enabled(self) -> None:
         """Grey the sizes a data set fixes (showing its value, saying why) and the noise it has none of."""
         name = self.dataset.currentData()
@@ -514,6 +559,8 @@ class ControlPanel(QWidget):
                               else self.tr("Only the generated sets (sine, circles, xor, gaussians, spiral) "
                                            "take a noise level."))
         self.dataset.model().item(DATASETS.index("file")).setEnabled(bool(self._data_file))
+        for w in (self.target_box, self.task_box):
+            self._data_form.setRowVisible(w, name == "file")
         classes = spec.task == "classification"
         if name == "file" and self._data_file:
             from ..core.csvdata import CsvError, cached_table
