@@ -53,7 +53,7 @@ def main() -> None:
         subprocess.run(["xdotool", "key", "F5"], check=True)
 
     def lab() -> None:
-        window.tabs.setCurrentWidget(window.lab)
+        window.tabs.setCurrentWidget(window.lab_tab)
         window.lab.scalar_backward_button.click()
         window.lab.vjp_backward_button.click()
 
@@ -74,7 +74,10 @@ def main() -> None:
         view = window.step_through
         window.tabs.setCurrentWidget(view)
         view.small_button.setChecked(True)
-        view.recompute()
+        view.recompute()  # worked out in the training worker: the stages arrive a moment later
+
+    def step_to_grad_w1() -> None:
+        view = window.step_through
         while view.current_stage() is not None and view.current_stage().name != "grad_w1":
             view.next()
 
@@ -121,6 +124,7 @@ def main() -> None:
         (12000, expand_divergence),
         (12800, lambda: shot("diagnosis")),
         (13000, step_through),
+        (13600, step_to_grad_w1),
         (13800, lambda: shot("step-through")),
         (14000, network),
         (17000, lambda: shot("network")),

@@ -156,3 +156,31 @@ def test_the_window_process_never_imports_torch(tmp_path):
     assert "start: Start" in lines
     assert any(line.startswith("devices: ['auto', 'cpu'") for line in lines)
     assert "torch in the window's process after a run: False" in lines
+
+
+def test_the_autograd_lab_is_built_when_its_tab_is_first_opened(make_window, qtbot):
+    """The lab computes with torch in the window's process: it loads only when a student opens it."""
+    w = make_window(TrainConfig(**SMALL, steps=10))
+    assert not w.lab_tab.built and w.lab_tab.accessibleName() == "Autograd lab"
+    w.show()
+    w.tabs.setCurrentWidget(w.lab_tab)
+    qtbot.waitUntil(lambda: w.lab_tab.built, timeout=30_000)
+    assert w.lab.isVisible() and not w.lab_tab.notice.isVisible()
+
+
+def test_a_gradient_check_and_the_step_through_are_answered_by_the_worker_while_a_run_trains(make_window, qtbot):
+    w = make_window(TrainConfig(**SMALL, steps=10_000_000))
+    w.speed.setCurrentIndex(w.speed.findData(0.0))
+    w.start_or_resume()
+    qtbot.waitUntil(lambda: w._last_batch is not None and w._last_batch.step > 10, timeout=30_000)
+    answers = []
+    from playground.core.worker import step_through_of
+
+    w.controller.call_in_worker(step_through_of, (TrainConfig(**SMALL),), lambda ok, value: answers.append((ok, value)))
+    qtbot.waitUntil(lambda: bool(answers), timeout=30_000)
+    assert w.controller.state == "running"  # answered while the run trains
+    ok, result = answers[0]
+    assert ok and [s.name for s in result.stages][:3] == ["h", "y_pred", "loss"]
+    step = w._last_batch.step
+    qtbot.waitUntil(lambda: w._last_batch.step > step, timeout=10_000)  # and the run went on
+    w.stop()

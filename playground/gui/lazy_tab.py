@@ -38,6 +38,7 @@ class LazyTab(QWidget):
             self._content = self._factory(self)
             self.notice.hide()
             self.layout().addWidget(self._content)
+            self._content.show()  # a child added to a shown widget stays hidden until asked
         return self._content
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
