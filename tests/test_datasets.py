@@ -201,3 +201,10 @@ def test_the_gradient_check_grades_a_classifiers_gradients_good(style):
     assert report.passed and report.grade == "good"
     if style == "numpy":  # the hand-written cross-entropy gradient against autograd's
         assert report.autograd_max_rel_diff < 1e-10
+
+
+def test_fast_mode_says_why_it_leaves_a_data_set_to_the_eager_code():
+    from playground.core.machine import fast_mode_support
+
+    reason = fast_mode_support(TrainConfig(dataset="circles", device="cpu"), cuda=True)
+    assert reason is not None and "test loss" in reason

@@ -65,6 +65,8 @@ def fast_mode_support(cfg: TrainConfig, cuda: bool | None = None) -> str | None:
         return f"{cfg.optimizer} cannot be recorded in a CUDA graph (no capturable form)"
     if cfg.mistake != "none":
         return "a classic mistake is shown as the eager code runs it"
+    if cfg.dataset != "random":
+        return "a data set's test loss, accuracy and predictions are evaluated by the eager code"
     if cuda is None:
         import torch
 
