@@ -282,6 +282,7 @@ _DRIVER = textwrap.dedent("""
                 elif action == "step":
                     w.step_once()
                 print("CLOSE", time.monotonic(), flush=True)
+                print("WORKER", w.controller.worker_pid, flush=True)
                 w.close()
                 print("CLOSED", time.monotonic(), flush=True)
 
@@ -323,6 +324,8 @@ def test_the_real_app_closed_during_a_run_exits_0_cleanly(tmp_path):
         assert "QThread: Destroyed" not in err and "Traceback" not in err and "Fatal" not in err, err[-2000:]
         closing = float(marks["CLOSED"]) - float(marks["CLOSE"])
         assert closing < CLOSE_LIMIT_S, f"closing took {closing:.2f} s"
+        # ... and its training worker did not outlive it
+        assert marks["WORKER"] != "None" and not os.path.exists(f"/proc/{marks['WORKER']}"), out
         # the teardown after the close: a hang guard, not a speed test (the processes ran side by side)
         assert exited - float(marks["CLOSE"]) < 60
 
