@@ -208,3 +208,19 @@ def test_fast_mode_says_why_it_leaves_a_data_set_to_the_eager_code():
 
     reason = fast_mode_support(TrainConfig(dataset="circles", device="cpu"), cuda=True)
     assert reason is not None and "test loss" in reason
+
+
+def test_a_picture_carries_at_most_max_points_but_counts_the_whole_test_set(monkeypatch):
+    from playground.core import prediction
+
+    monkeypatch.setattr(prediction, "MAX_POINTS", 50)
+    trainer = Trainer(TrainConfig(dataset="circles", steps=3))
+    list(trainer.batches())
+    p = prediction.make_prediction(trainer.runner, 3)
+    assert p.points.shape == (50, 2) and p.test_points.shape == (50, 2)
+    data = trainer.runner.data
+    np.testing.assert_array_equal(p.points, data.raw_x[:50].numpy())
+    trainer = Trainer(TrainConfig(dataset="digits", steps=3))
+    list(trainer.batches())
+    p = prediction.make_prediction(trainer.runner, 3)
+    assert p.confusion.sum() == len(trainer.runner.data.y_test) == 359
