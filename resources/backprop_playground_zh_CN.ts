@@ -414,11 +414,118 @@ y = {3}   (||y|| = {4})</translation>
     </message>
 </context>
 <context>
+    <name>AxisEditor</name>
+    <message>
+        <location filename="../playground/gui/sweep_tab.py" line="+76"/>
+        <source>Field {0}</source>
+        <extracomment>Redraws of the cells&apos; curves a second while a sweep runs. Columns of the grid of small plots for a sweep of one field. The most cells the tab draws (each is a plot of its own); larger grids: the sweep command.</extracomment>
+        <translation>设置项 {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>From</source>
+        <translation>起始值</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>To</source>
+        <translation>终止值</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Count</source>
+        <translation>个数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>from</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>count</source>
+        <translation>个数</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Values</source>
+        <translation>取值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>comma list, e.g. 10, 100</source>
+        <translation>用逗号分隔，例如 10, 100</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <location filename="../playground/gui/banner.py" line="+38"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>CellView</name>
+    <message>
+        <location filename="../playground/gui/sweep_tab.py" line="+49"/>
+        <source>Cell {0}</source>
+        <translation>单元格 {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Click to open this cell as a run on the Training tab</source>
+        <translation>点击即可把这个单元格作为一次运行在“训练”页中打开</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Progress of {0}</source>
+        <translation>{0} 的进度</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>step {0} / {1}</source>
+        <translation>第 {0} / {1} 步</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>final {0:.3g}</source>
+        <translation>最终 {0:.3g}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>diverged at step {0}</source>
+        <translation>在第 {0} 步发散</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>stopped at step {0}</source>
+        <translation>在第 {0} 步停止</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>not run</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>failed: {0}</source>
+        <translation>失败：{0}</translation>
     </message>
 </context>
 <context>
@@ -569,9 +676,114 @@ value =
 <context>
     <name>ControlPanel</name>
     <message>
-        <location filename="../playground/gui/controls.py" line="+75"/>
+        <location filename="../playground/gui/controls.py" line="+81"/>
+        <source>Random (the lesson)</source>
+        <extracomment>The GPU fast mode (CUDA graphs) was switched on or off, and can apply. Whether the controls show a configuration that can train (kept as state: the message saying why not is hidden with the panel on other tabs). A style switch kept a typed lr: the advice offers the new style&apos;s lesson lr. The student&apos;s CSV file (dataset &quot;file&quot;), its target column and task.</extracomment>
+        <translation>随机（同课程）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sine (regression)</source>
+        <translation>正弦（回归）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Circles</source>
+        <translation>同心圆</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>XOR</source>
+        <translation>XOR 异或</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Two Gaussians</source>
+        <translation>两个高斯分布</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Spiral</source>
+        <translation>螺旋</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Digits 8x8</source>
+        <translation>手写数字 8x8</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CSV file</source>
+        <translation>CSV 文件</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+6"/>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>What the network learns from. Random: the lesson&apos;s random inputs and targets (it can only memorise them). The others have something to learn; each brings its own sizes, activation, loss, optimizer, lr and steps, which you can change. A CSV file of your own: File &gt; Open data.</source>
+        <translation>网络从什么数据中学习。随机：课程中的随机输入和随机目标（网络只能把它们死记下来）。其他数据集都有规律可学；每个都自带尺寸、激活函数、损失、优化器、lr 和步数，这些都可以修改。使用你自己的 CSV 文件：文件 &gt; 打开数据。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+2"/>
+        <source>Noise</source>
+        <translation>噪声</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+4"/>
+        <source>Target column</source>
+        <translation>目标列</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>The CSV column the network learns to predict; the other columns are its inputs.</source>
+        <translation>网络要学会预测的那一列 CSV 数据；其余各列是它的输入。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>guessed from the target</source>
+        <translation>根据目标列推断</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>regression</source>
+        <translation>回归</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+4"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Classification: the target&apos;s values are classes (cross-entropy, accuracy). Regression: a number to predict (the mean squared error).</source>
+        <translation>分类：目标列的值是类别（交叉熵损失，准确率）。回归：要预测的是一个数（均方误差）。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+5"/>
+        <source>Test fraction</source>
+        <translation>测试集比例</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Share of the samples held out as a test set, never trained on: its loss is drawn dashed. On random data the training loss falls while the test loss does not: memorisation.</source>
+        <translation>留作测试集、从不参与训练的样本所占的比例：测试集的损失用虚线画出。在随机数据上，训练损失下降而测试损失不降：这就是死记硬背。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>N: how many training samples (rows of x and y). The lesson uses 64.</source>
-        <extracomment>The GPU fast mode (CUDA graphs) was switched on or off, and can apply. Whether the controls show a configuration that can train (kept as state: the message saying why not is hidden with the panel on other tabs). A style switch kept a typed lr: the advice offers the new style&apos;s lesson lr.</extracomment>
         <translation>N：训练样本的个数（x 和 y 的行数）。课程中为 64。</translation>
     </message>
     <message>
@@ -595,7 +807,7 @@ value =
         <translation>{0} 滑块</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>NumPy by hand</source>
         <translation>NumPy 手写</translation>
     </message>
@@ -679,6 +891,11 @@ value =
     </message>
     <message>
         <location line="+1"/>
+        <source>cross-entropy</source>
+        <translation>cross-entropy 交叉熵</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>How the squared errors are reduced to one number. A summed loss has gradients N x D_out times larger than a mean, so it needs a smaller lr.</source>
         <translation>如何把各项平方误差汇总成一个数。求和损失的梯度是均值损失的 N x D_out 倍，因此需要更小的学习率 lr。</translation>
     </message>
@@ -737,11 +954,12 @@ value =
     </message>
     <message>
         <location line="+3"/>
+        <location line="+171"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-170"/>
         <source>Where the tensors live and the arithmetic runs. auto picks a GPU when there is one. NumPy always runs on the CPU.</source>
         <translation>张量存放和计算进行的位置。“自动”在有 GPU 时选用 GPU。NumPy 始终在 CPU 上运行。</translation>
     </message>
@@ -818,7 +1036,7 @@ value =
         <translation>经典错误</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+95"/>
         <source>No CUDA device found: CPU only.</source>
         <translation>未找到 CUDA 设备：只能使用 CPU。</translation>
     </message>
@@ -828,7 +1046,7 @@ value =
         <translation>当前 PyTorch 是仅支持 CPU 的版本：只能使用 CPU。</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+40"/>
         <source>Replay each training step from CUDA graphs: far fewer kernel launches on a GPU. Adam, AdamW and RMSprop then agree with the plain run to float rounding, not bit for bit.</source>
         <translation>用 CUDA 图重放每一步训练：在 GPU 上启动的内核要少得多。此时 Adam、AdamW 和 RMSprop 与普通运行只在浮点舍入范围内一致，而非逐位相同。</translation>
     </message>
@@ -838,7 +1056,42 @@ value =
         <translation>不可用：{0}。</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+115"/>
+        <source>Fixed by the CSV file: its rows, feature columns and classes.</source>
+        <translation>由 CSV 文件决定：它的行数、特征列数和类别数。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fixed by the digits: 1,797 images of 8x8 = 64 pixels, 10 classes.</source>
+        <translation>由手写数字数据决定：1,797 张 8x8 = 64 像素的图像，10 个类别。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fixed by the data set: its inputs and outputs have this size.</source>
+        <translation>由数据集决定：它的输入和输出就是这个尺寸。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Noise added to the generated points (0: clean).</source>
+        <translation>加到生成的数据点上的噪声（0：无噪声）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only the generated sets (sine, circles, xor, gaussians, spiral) take a noise level.</source>
+        <translation>只有生成的数据集（正弦、同心圆、XOR 异或、两个高斯分布、螺旋）可以设置噪声。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Classes train with cross-entropy</source>
+        <translation>类别要用交叉熵训练</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cross-entropy needs classes; these targets are numbers</source>
+        <translation>交叉熵需要类别；这些目标是数值</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>The NumPy style has no autograd and no torch.optim: it updates the weights by hand (sgd-manual).</source>
         <translation>NumPy 写法没有自动求导，也没有 torch.optim：它手工更新权重（sgd-manual）。</translation>
     </message>
@@ -866,6 +1119,63 @@ value =
         <location line="+3"/>
         <source>You kept lr = {0:g}; this style&apos;s lesson trains with {1:g} (Lesson lr).</source>
         <translation>你保留了 lr = {0:g}；课程中这种写法用的是 {1:g}（“课程 lr”）。</translation>
+    </message>
+</context>
+<context>
+    <name>DatasetViews</name>
+    <message>
+        <location filename="../playground/gui/dataset_views.py" line="+30"/>
+        <source>Prediction</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open data…</source>
+        <translation>打开数据…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Train on a CSV file of your own (a header row, numeric features, the target last or chosen)</source>
+        <translation>用你自己的 CSV 文件训练（需有表头行和数值特征，目标列在最后或另行选择）</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Open data</source>
+        <translation>打开数据</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>A large file</source>
+        <translation>文件很大</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0}
+
+Load it anyway? Reading and training on it may take long.</source>
+        <translation>{0}
+
+仍然加载吗？读取它并在上面训练可能要花很长时间。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Could not use the data</source>
+        <translation>无法使用这些数据</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Data: {0}</source>
+        <translation>数据：{0}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Could not save the drawn points</source>
+        <translation>无法保存画出的数据点</translation>
     </message>
 </context>
 <context>
@@ -960,7 +1270,7 @@ value =
         <translation>标量</translation>
     </message>
     <message>
-        <location filename="../playground/gui/inspector/panel.py" line="+56"/>
+        <location filename="../playground/gui/inspector/panel.py" line="+58"/>
         <source>The training step whose gradients are shown.</source>
         <translation>当前显示的是哪一步训练的梯度。</translation>
     </message>
@@ -997,7 +1307,7 @@ value =
         <translation>把这种写法算出的梯度（自动求导，NumPy 写法则是手写的反向传播）与有限差分比较：将几个权重微调 ±ε，观察损失的变化。相对误差低于 1e-7 说明梯度是对的。</translation>
     </message>
     <message>
-        <location filename="../playground/gui/inspector/table.py" line="+65"/>
+        <location filename="../playground/gui/inspector/table.py" line="+68"/>
         <source>Gradient statistics</source>
         <extracomment>Table columns, in order. The update ratio comes right after the norms it compares, before the gradient&apos;s spread: the hint under the table points at it, so it must be in view in a narrow panel too. Item data role holding the raw float behind a number cell&apos;s text. The longest text :func:`format_sci` writes for a float32 (and for float64 short of 1e±100), and the cell&apos;s margins. Rows the table keeps in view when the panel is short (more scroll); it grows to show up to MAX_TABLE_ROWS (the largest model: two weights, two biases) when there is room. The update column after a single step (F10): what that step changed. True after a single step (F10): the update column shows what that step changed.</extracomment>
         <translation>梯度统计</translation>
@@ -1129,7 +1439,7 @@ value =
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../playground/gui/inspector/texts.py" line="+37"/>
+        <location filename="../playground/gui/inspector/texts.py" line="+40"/>
         <source>Parameter</source>
         <extracomment>The update-to-weight ratio rule of thumb (context, not a verdict).</extracomment>
         <translation>参数</translation>
@@ -1235,7 +1545,7 @@ value =
         <translation>以 lr = {0:g} 重新开始</translation>
     </message>
     <message>
-        <location filename="../playground/gui/inspector/panel.py" line="+103"/>
+        <location filename="../playground/gui/inspector/panel.py" line="+117"/>
         <source>loss {0}</source>
         <translation>损失 {0}</translation>
     </message>
@@ -1485,23 +1795,11 @@ value =
     </message>
 </context>
 <context>
-    <name>LoadingWindow</name>
+    <name>LazyTab</name>
     <message>
-        <location filename="../playground/gui/app.py" line="+156"/>
-        <source>Backprop Playground
-
-Loading PyTorch…</source>
-        <extracomment>The window cannot open here (no display, or Qt&apos;s platform libraries missing). What a shell reports for a program ended by Ctrl+C (128 + SIGINT); a terminal user expects it. The libraries Qt&apos;s X11 platform plugin (libqxcb.so) is linked against beyond libX11 and libGL, each with the Debian/Ubuntu package that has it. Minimal systems (containers, WSL, servers with X forwarding) often lack some; Qt &gt;= 6.5 added libxcb-cursor, which even desktop Ubuntu 22.04 does not install. Without one, Qt aborts (exit 134) with &quot;could not load the Qt platform plugin&quot; and no word about which library. Qt platforms that draw on a display server, and the variable that names the server.</extracomment>
-        <translation>Backprop Playground
-
-正在加载 PyTorch…</translation>
-    </message>
-    <message>
-        <location line="+97"/>
-        <source>PyTorch could not be loaded:
-{0}</source>
-        <translation>无法加载 PyTorch：
-{0}</translation>
+        <location filename="../playground/gui/lazy_tab.py" line="+27"/>
+        <source>Loading PyTorch…</source>
+        <translation>正在加载 PyTorch…</translation>
     </message>
 </context>
 <context>
@@ -1528,13 +1826,14 @@ Loading PyTorch…</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+241"/>
+        <location line="+274"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location line="-206"/>
+        <location line="-235"/>
         <source>No run yet. Press F5 (Start) and the loss appears here, step by step.</source>
+        <extracomment>The current run&apos;s held-out test loss (core/loop.py eval_steps, test_losses): dashed.</extracomment>
         <translation>还没有运行。按 F5（开始）后，损失会逐步显示在这里。</translation>
     </message>
     <message>
@@ -1563,17 +1862,17 @@ Loading PyTorch…</source>
         <translation>{0} 次 lr 改动</translation>
     </message>
     <message>
-        <location filename="../playground/gui/loss_plot.py" line="+196"/>
+        <location filename="../playground/gui/loss_plot.py" line="+225"/>
         <source>loss (log scale)</source>
         <translation>损失（对数坐标）</translation>
     </message>
     <message>
-        <location line="-120"/>
+        <location line="-149"/>
         <source>{0} (smoothed, EMA α={1:g})</source>
         <translation>{0}（平滑，EMA α={1:g}）</translation>
     </message>
     <message>
-        <location line="+245"/>
+        <location line="+274"/>
         <source>step {0}
 loss {1:.6g}</source>
         <translation>第 {0} 步
@@ -1583,13 +1882,13 @@ loss {1:.6g}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+106"/>
+        <location filename="../playground/gui/main_window.py" line="+120"/>
         <source>Controls</source>
-        <extracomment>The status bar&apos;s numbers change at most this often while a run trains: batches come 20 times a second, faster than anyone reads, and each update re-lays out the bar. Every run of the session: the plot and the Runs table show it, saving and exports read it. The configuration the controls showed last (a new lr is told from the others by it).</extracomment>
+        <extracomment>The status bar&apos;s numbers change at most this often while a run trains: batches come 20 times a second, faster than anyone reads, and each update re-lays out the bar. Every run of the session: the plot and the Runs table show it, saving and exports read it. The configuration the controls showed last (a new lr is told from the others by it). The Prediction tab, the dashed test loss and File &gt; Open data… (gui/dataset_views.py).</extracomment>
         <translation>控制面板</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+42"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
@@ -1600,7 +1899,8 @@ loss {1:.6g}</source>
         <translation>运行记录</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
+        <location line="+1"/>
         <source>Autograd lab</source>
         <translation>自动求导实验室</translation>
     </message>
@@ -1610,8 +1910,9 @@ loss {1:.6g}</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../playground/gui/status_bar.py" line="+31"/>
+        <location filename="../playground/gui/status_bar.py" line="+34"/>
         <source>What the training is doing</source>
+        <extracomment>What the worker found (the window sets it once torch has loaded there).</extracomment>
         <translation>训练当前的状态</translation>
     </message>
     <message>
@@ -1640,23 +1941,25 @@ loss {1:.6g}</source>
         <translation>最近一次的损失</translation>
     </message>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+20"/>
+        <location filename="../playground/gui/main_window.py" line="+23"/>
+        <location line="+54"/>
+        <location line="+352"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-406"/>
         <source>Start a run, or resume a paused one</source>
         <translation>开始一次运行，或继续已暂停的运行</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+373"/>
+        <location line="+410"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location line="-373"/>
+        <location line="-410"/>
         <source>Pause the run, or resume it</source>
         <translation>暂停运行，或继续运行</translation>
     </message>
@@ -1747,7 +2050,7 @@ loss {1:.6g}</source>
         <translation>每秒显示多少步训练：慢动作会画出每一步及其梯度；全速则让设备尽可能快地训练。立即生效，运行中也一样。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Open experiment…</source>
         <translation>打开实验…</translation>
     </message>
@@ -1773,6 +2076,11 @@ loss {1:.6g}</source>
     </message>
     <message>
         <location line="+3"/>
+        <source>Include time-travel snapshots when saving</source>
+        <translation>保存时包含时间回溯快照</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Export losses as CSV…</source>
         <translation>将损失导出为 CSV…</translation>
     </message>
@@ -1817,7 +2125,7 @@ loss {1:.6g}</source>
         <translation>数据是什么、按什么、试什么</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+33"/>
         <source>Cannot start: {0}</source>
         <translation>无法开始：{0}</translation>
     </message>
@@ -1852,32 +2160,57 @@ loss {1:.6g}</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+98"/>
         <source>The run diverged at step {0}.</source>
         <translation>运行在第 {0} 步发散。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Stopped. The step in progress finishes in the background: one step cannot be cut short, and its result is not shown.</source>
-        <translation>已停止。正在进行的那一步会在后台完成：单步无法中途打断，其结果也不会显示。</translation>
+        <location line="+242"/>
+        <source>sweep: {0}</source>
+        <translation>参数扫描：{0}</translation>
     </message>
     <message>
-        <location line="+189"/>
+        <location line="-17"/>
         <source>Experiments (*.bpexp.json *.json)</source>
         <translation>实验 (*.bpexp.json *.json)</translation>
     </message>
     <message>
-        <location line="-186"/>
+        <location line="-217"/>
         <source>The run stopped with an error: {0}</source>
         <translation>运行因错误而停止：{0}</translation>
     </message>
     <message>
-        <location line="-191"/>
+        <location line="-328"/>
+        <source>Gradients</source>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Sweep</source>
+        <translation>参数扫描</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Step-through</source>
+        <translation>单步详解</translation>
+    </message>
+    <message>
+        <location line="+88"/>
         <source>Every run, one row per step</source>
         <translation>所有运行，每步一行</translation>
     </message>
     <message>
-        <location line="+206"/>
+        <location line="+201"/>
+        <source>Stopped. The step in progress could not be cut short, so the training process was restarted.</source>
+        <translation>已停止。正在进行的那一步无法中途打断，因此训练进程已重新启动。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Switch the mistake off and restart</source>
         <translation>关掉错误并重新开始</translation>
     </message>
@@ -1892,7 +2225,7 @@ loss {1:.6g}</source>
         <translation>无法运行：{0}</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+62"/>
         <source>You changed settings that need a new run. Restart with them now?</source>
         <translation>你修改的设置需要重新运行才能生效。现在就用新设置重新开始吗？</translation>
     </message>
@@ -1912,7 +2245,12 @@ loss {1:.6g}</source>
         <translation>新设置将在下次运行时生效。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+34"/>
+        <source>Start (loading PyTorch…)</source>
+        <translation>开始（正在加载 PyTorch…）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
@@ -1953,7 +2291,7 @@ loss {1:.6g}</source>
         <translation>损失 {0:.4g}</translation>
     </message>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+35"/>
+        <location filename="../playground/gui/main_window.py" line="+41"/>
         <source>Could not save the experiment</source>
         <translation>无法保存实验</translation>
     </message>
@@ -1975,7 +2313,7 @@ loss {1:.6g}</source>
         <translation>无法打开实验</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>Opened {0}</source>
         <translation>已打开 {0}</translation>
     </message>
@@ -2011,7 +2349,7 @@ loss {1:.6g}</source>
         <translation>无法导出</translation>
     </message>
     <message>
-        <location filename="../playground/gui/main_window.py" line="+9"/>
+        <location filename="../playground/gui/main_window.py" line="+23"/>
         <source>Export plot</source>
         <translation>导出图像</translation>
     </message>
@@ -2024,6 +2362,66 @@ loss {1:.6g}</source>
         <location filename="../playground/gui/exports.py" line="-1"/>
         <source>{0}: the file could not be written</source>
         <translation>{0}：无法写入文件</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkDiagram</name>
+    <message>
+        <location filename="../playground/gui/network_diagram.py" line="+153"/>
+        <source>{0} of {1} shown</source>
+        <extracomment>Most units drawn in one column. Edge widths span this many decades of |weight| or |gradient| below the largest. The diagram is drawn at most this often (ms) while a run trains. The sampled grid of the statistics&apos; previews (gradstats.PREVIEW_MAX). Room left and right of the outer columns, for their captions (px). The whole gradient&apos;s norm of w1 and w2 (not only the drawn edges&apos;); () before a run.</extracomment>
+        <translation>显示 {1} 个中的 {0} 个</translation>
+    </message>
+    <message>
+        <location line="+67"/>
+        <source>Network diagram</source>
+        <translation>网络结构图</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Network status</source>
+        <translation>网络状态</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+1"/>
+        <source>Width: gradient</source>
+        <translation>线宽：梯度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Draw each edge as thick as its weight&apos;s gradient is large (on a log scale over four decades); unticked, as the weight is large. The colour is always the weight&apos;s sign: red positive, blue negative.</source>
+        <translation>按权重梯度的大小决定每条连线的粗细（对数刻度，跨四个数量级）；不勾选时，按权重本身的大小。颜色始终表示权重的正负：红色为正，蓝色为负。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Network drawing</source>
+        <translation>网络图</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Start a run to see the weights and their gradients.</source>
+        <translation>开始一次运行即可看到权重及其梯度。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>gradient</source>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Step {0}: colour = sign of the weight, width = size of the {1}.</source>
+        <translation>第 {0} 步：颜色 = 权重的正负，线宽 = {1}的大小。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>‖∂L/∂w1‖ = {0}, ‖∂L/∂w2‖ = {1}</source>
+        <translation>‖∂L/∂w1‖ = {0}，‖∂L/∂w2‖ = {1}</translation>
     </message>
 </context>
 <context>
@@ -2053,6 +2451,149 @@ loss {1:.6g}</source>
         <location line="+1"/>
         <source>recorded</source>
         <translation>已记录</translation>
+    </message>
+</context>
+<context>
+    <name>PredictionPanel</name>
+    <message>
+        <location filename="../playground/gui/prediction.py" line="+83"/>
+        <source>Prediction</source>
+        <extracomment>Gap between two digit images in the mosaic, in pixels of the 8x8 images. The points drawn by hand so far: an (n, 3) array of x, y, class. The student asked to train on the drawn points.</extracomment>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Accuracy</source>
+        <extracomment>The (training, test) points the scatter plots show now. The digit images and the confusion counts shown now (redrawn only when they change). The latest test loss and accuracies (classification: the accuracy panel of the loss plot).</extracomment>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Accuracy plot</source>
+        <extracomment>Accuracy against step (classification): training solid, test dashed.</extracomment>
+        <translation>准确率曲线图</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Decision boundary</source>
+        <translation>决策边界</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Filled: training points; hollow: test points. Colour: the network&apos;s probability of each class. Click to draw points (left: orange, right: blue).</source>
+        <translation>实心：训练点；空心：测试点。颜色：网络给出的各类别的概率。点击即可画点（左键：橙色，右键：蓝色）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+1"/>
+        <source>Train on the drawn points</source>
+        <translation>用画出的点训练</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+1"/>
+        <source>Clear drawn points</source>
+        <translation>清除画出的点</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Fitted curve</source>
+        <translation>拟合曲线</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Prediction against target</source>
+        <translation>预测值与目标值对照</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>target</source>
+        <translation>目标值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>prediction</source>
+        <translation>预测值</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Test images</source>
+        <translation>测试图像</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Confusion matrix</source>
+        <translation>混淆矩阵</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rows: the true class; columns: the predicted class. The diagonal counts the right answers.</source>
+        <translation>行：真实类别；列：预测类别。对角线上是预测正确的个数。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Confusion matrix (rows: true, columns: predicted)</source>
+        <translation>混淆矩阵（行：真实，列：预测）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Prediction note</source>
+        <translation>预测说明</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Train and test loss</source>
+        <translation>训练损失与测试损失</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Random targets have nothing to predict: the network can only memorise them. With a test set (Test fraction above 0) the gap between the training loss and the test loss is the picture: the training loss falls, the test loss does not. Choose a data set to see what a network learns.</source>
+        <translation>随机目标没有什么可预测的：网络只能把它们死记下来。有测试集时（测试集比例大于 0），训练损失与测试损失之间的差距说明了一切：训练损失下降，测试损失却不降。选一个数据集，看看网络能学到什么。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Training loss {0:.4g}; no test set.</source>
+        <translation>训练损失 {0:.4g}；没有测试集。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Training loss {0:.4g}, test loss {1:.4g}: the gap is {2:.4g}.</source>
+        <translation>训练损失 {0:.4g}，测试损失 {1:.4g}：差距为 {2:.4g}。</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>step {0}</source>
+        <translation>第 {0} 步</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>test loss {0:.4g}</source>
+        <translation>测试损失 {0:.4g}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>training accuracy {0:.1%}</source>
+        <translation>训练准确率 {0:.1%}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>test accuracy {0:.1%}</source>
+        <translation>测试准确率 {0:.1%}</translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <source>Each image: the network&apos;s digit (in red with the true one when wrong). {0} of these {1} wrong.</source>
+        <translation>每张图像：网络给出的数字（预测错误时显示为红色，并附上正确的数字）。这 {1} 张中有 {0} 张预测错误。</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>Draw at least 10 points of both classes (left click: orange, right click: blue).</source>
+        <translation>两个类别各至少画 10 个点（左键点击：橙色，右键点击：蓝色）。</translation>
     </message>
 </context>
 <context>
@@ -2185,15 +2726,394 @@ loss {1:.6g}</source>
     </message>
 </context>
 <context>
-    <name>TrainingController</name>
+    <name>StepThroughView</name>
     <message>
-        <location filename="../playground/gui/controller.py" line="+222"/>
-        <source>could not build the model: {0}</source>
-        <extracomment>Stop (or a restart) waits this long for the step in progress; a slower step is let go: the run ends now, and the step finishes in the background with nothing to show for it. A matrix product cannot be interrupted, and one step at N=65536, H=8192 takes 26 s here. Which state may follow which (every change of state is checked against this). What each public command does in each situation: the controller method that does it. Where a worker runs, what must wait for it to end (the &quot;then ...&quot; half of an action, a &quot;..._after&quot;) goes on the queue of things to do once it has ended; a stop or a pause empties that queue, so what waited is cancelled. Workers let go by a stop while a slow step was in progress (they end on their own). What to do once the worker has ended, in order (empty whenever no worker runs). Steps a second the runs train at (None: full speed); see :meth:`set_pace`. New runs replay their step from CUDA graphs (core/fastmode.py) where that applies.</extracomment>
-        <translation>无法构建模型：{0}</translation>
+        <location filename="../playground/gui/step_through.py" line="+183"/>
+        <source>Step-through</source>
+        <extracomment>Largest matrix shown as a table (rows x columns); larger ones as a heat map. Largest run (estimated bytes) the tab steps through on the GUI thread.</extracomment>
+        <translation>单步详解</translation>
     </message>
     <message>
-        <location line="+152"/>
+        <location line="+19"/>
+        <source>Step-through configuration</source>
+        <translation>单步详解的配置</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+2"/>
+        <source>Small sizes</source>
+        <translation>小尺寸</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Step through N={0}, D_in={1}, H={2}, D_out={3}: every value fits in a table. The window&apos;s other settings stay.</source>
+        <translation>以 N={0}、D_in={1}、H={2}、D_out={3} 做单步详解：每个值都能放进表格。窗口中的其他设置保持不变。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+1"/>
+        <source>Back</source>
+        <translation>上一行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The previous line (Left arrow or Page Up)</source>
+        <translation>上一行（左方向键或 Page Up）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+1"/>
+        <source>Next</source>
+        <translation>下一行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The next line (Right arrow or Page Down)</source>
+        <translation>下一行（右方向键或 Page Down）</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Step-through code</source>
+        <translation>单步详解代码</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>How the style computes it</source>
+        <translation>这种写法如何计算它</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>What the line does</source>
+        <translation>这一行做了什么</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Formula</source>
+        <translation>公式</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Values</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Autograd&apos;s values</source>
+        <translation>自动求导的数值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+182"/>
+        <source>By hand (NumPy)</source>
+        <translation>手工计算（NumPy）</translation>
+    </message>
+    <message>
+        <location line="-169"/>
+        <source>Values as a heat map</source>
+        <translation>以热力图显示的数值</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Point at the heat map to read a value.</source>
+        <translation>把鼠标指向热力图即可读取数值。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Value under the cursor</source>
+        <translation>光标处的数值</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Step-through message</source>
+        <translation>单步详解消息</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Largest difference</source>
+        <translation>最大差值</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <location line="+25"/>
+        <source>Cannot step through this configuration: {0}</source>
+        <translation>无法对这个配置做单步详解：{0}</translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <source>One training step of style {0}, N={1}, D_in={2}, H={3}, D_out={4}, activation {5}, loss {6}, optimizer {7}, lr {8}</source>
+        <translation>一步训练：写法 {0}，N={1}，D_in={2}，H={3}，D_out={4}，激活函数 {5}，损失 {6}，优化器 {7}，lr {8}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>These sizes are too large to step through here: press Small sizes.</source>
+        <translation>这些尺寸太大，无法在这里做单步详解：请按“小尺寸”。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Working out the step…</source>
+        <translation>正在计算这一步…</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>The NumPy style runs exactly these lines. Beside each value: PyTorch autograd&apos;s for the same numbers.</source>
+        <translation>NumPy 写法执行的正是这些代码行。每个值旁边是 PyTorch 自动求导对同样的数算出的值。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The raw-tensor style writes the forward pass with x.mm(w1); loss.backward() does the whole backward pass, and autograd&apos;s values are shown beside each line.</source>
+        <translation>原始张量写法用 x.mm(w1) 写出前向传播；loss.backward() 完成整个反向传播，自动求导的数值显示在每一行旁边。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The {0} style runs y_pred = model(x) and loss.backward(); nn.Linear keeps its weight as (out, in), so w1 here is linear1.weight.T.</source>
+        <translation>{0} 写法执行 y_pred = model(x) 和 loss.backward()；nn.Linear 按 (out, in) 的形状存放权重，所以这里的 w1 是 linear1.weight.T。</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>{0} {1} of {2}: {3}</source>
+        <translation>{0}（{1}/{2}）：{3}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>shape {0}</source>
+        <translation>形状 {0}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Autograd ({0})</source>
+        <translation>自动求导（{0}）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PyTorch ({0})</source>
+        <translation>PyTorch（{0}）</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Not every value is finite: the difference cannot be taken.</source>
+        <translation>并非所有值都是有限数：无法计算差值。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Largest difference from autograd: {0} ({1} of the largest value): float rounding.</source>
+        <translation>与自动求导的最大差值：{0}（为最大值的 {1}）：浮点舍入误差。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Largest difference from PyTorch: {0} ({1} of the largest value).</source>
+        <translation>与 PyTorch 的最大差值：{0}（为最大值的 {1}）。</translation>
+    </message>
+</context>
+<context>
+    <name>SweepTab</name>
+    <message>
+        <location filename="../playground/gui/sweep_tab.py" line="+41"/>
+        <location line="+21"/>
+        <source>Sweep</source>
+        <extracomment>A cell&apos;s :class:`CellResult` to open as a run on the Training tab. A sweep started (True) or ended (False).</extracomment>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>and</source>
+        <translation>和</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>final loss</source>
+        <translation>最终损失</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>best loss</source>
+        <translation>最佳损失</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+2"/>
+        <source>Heat map shows</source>
+        <translation>热力图显示</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Run sweep</source>
+        <translation>运行参数扫描</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Train every cell with the Training tab&apos;s settings and these values</source>
+        <translation>用“训练”页的设置和这些取值训练每个单元格</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop sweep</source>
+        <translation>停止参数扫描</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop the cells training now; finished cells stay</source>
+        <translation>立即停止正在训练的单元格；已完成的单元格保留</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sweep progress</source>
+        <translation>参数扫描进度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%p% of all steps</source>
+        <translation>已完成全部步数的 %p%</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sweep message</source>
+        <translation>参数扫描消息</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Sweep cells</source>
+        <translation>参数扫描单元格</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sweep heat map</source>
+        <translation>参数扫描热力图</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>log10 loss</source>
+        <translation>log10 损失</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>A large sweep</source>
+        <translation>大规模参数扫描</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The grid has {0} cells. Train them all?</source>
+        <translation>网格共有 {0} 个单元格。全部训练吗？</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cannot run the sweep: {0}</source>
+        <translation>无法运行参数扫描：{0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cannot run the sweep: the grid has {0} cells; the window draws at most {1} (the sweep command runs larger grids)</source>
+        <translation>无法运行参数扫描：网格有 {0} 个单元格，窗口最多绘制 {1} 个（更大的网格请用 sweep 命令运行）</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Training {0} cells, {1} at a time…</source>
+        <translation>正在训练 {0} 个单元格，每次 {1} 个…</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Stopping: finished cells stay.</source>
+        <translation>正在停止：已完成的单元格保留。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The sweep failed: {0}</source>
+        <translation>参数扫描失败：{0}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+171"/>
+        <source>{0} of {1} cells trained. Click a cell to open it as a run.</source>
+        <translation>已训练 {1} 个单元格中的 {0} 个。点击某个单元格即可把它作为一次运行打开。</translation>
+    </message>
+</context>
+<context>
+    <name>TimeTravelBar</name>
+    <message>
+        <location filename="../playground/gui/time_travel.py" line="+42"/>
+        <location line="+3"/>
+        <location line="+17"/>
+        <source>Time travel</source>
+        <extracomment>The step of the state shown, or -1 when back to live. Other views of a step&apos;s statistics (the network diagram): called with the recorded StepStats when travelling, and with the newest when back to live.</extracomment>
+        <translation>时间回溯</translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>Drag back over the run: the inspector shows the gradients recorded nearest that step, and the loss plot marks it</source>
+        <translation>沿运行过程往回拖动：检视面板显示在最接近该步时记录的梯度，损失曲线图会标出这一步</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+88"/>
+        <source>live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location line="-87"/>
+        <source>Time travel step</source>
+        <translation>时间回溯的步数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+1"/>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back to the present: the inspector follows the run again</source>
+        <translation>回到当前：检视面板重新跟随运行</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>step {0}</source>
+        <translation>第 {0} 步</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingController</name>
+    <message>
+        <location filename="../playground/gui/controller.py" line="+331"/>
+        <source>the training process is not running</source>
+        <extracomment>Stop (or a restart) waits this long for the step in progress; a slower step is let go: the run ends now, and the worker process, stuck in that step, is killed (a fresh one trains the next run). A matrix product cannot be interrupted, and one step at N=65536, H=8192 takes 26 s here. Which state may follow which (every change of state is checked against this). What each public command does in each situation: the controller method that does it. Where a worker runs, what must wait for it to end (the &quot;then ...&quot; half of an action, a &quot;..._after&quot;) goes on the queue of things to do once it has ended; a stop or a pause empties that queue, so what waited is cancelled. Runs, launches and calls are numbered across every controller of this process, so a message about an earlier one (from a worker another window used before) is known. Idle workers that closed windows handed back, for the next window to take at once. Every worker this process started and has not closed (all are closed at exit). The model&apos;s parameter names, in order (known once the worker has built it). Called first in each new worker process: a picklable module-level function (tests use it to slow a step down inside the worker). The launch the worker is training (None: none). Set by the reader thread when the current launch has ended (see :meth:`shutdown`). Workers killed in a step that outlasted a stop&apos;s grace, until they have gone. What to do once the launch has ended, in order (empty whenever none runs). Steps a second the runs train at (None: full speed); see :meth:`set_pace`. New runs replay their step from CUDA graphs (core/fastmode.py) where that applies.</extracomment>
+        <translation>训练进程没有在运行</translation>
+    </message>
+    <message>
+        <location line="+150"/>
+        <source>the training process stopped</source>
+        <translation>训练进程已停止</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>the training process stopped: {0}</source>
+        <translation>训练进程已停止：{0}</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>training stopped by an internal error: {0}</source>
         <translation>训练因内部错误而停止：{0}</translation>
     </message>
