@@ -80,6 +80,21 @@ def test_the_processes_section_compares_train_the_bare_script_and_the_window(qap
     assert "tensors/small/1" in text and "train/script" in text
 
 
+def test_the_dataset_section_measures_the_set_with_and_without_its_test_set(qapp):
+    ds = bench.bench_dataset("xor", 1, 0.02, lambda _: None)
+    assert ds["config"]["dataset"] == "xor" and ds["config"]["test_fraction"] > 0
+    for key in ("core", "core_no_eval", "window", "window_vs_core"):
+        assert ds[key] > 0, key
+    assert -1 < ds["eval_cost"] < 1
+    text = bench.table({"machine": {}, "settings": {"repeats": 1}, "dataset": ds})
+    assert "Data set xor" in text
+
+
+def test_bench_dataset_file_without_a_file_is_refused(capsys):
+    assert cli_main(["bench", "--dataset", "file"]) == 2
+    assert "--data-file" in capsys.readouterr().err
+
+
 def test_the_closed_inspector_run_collapses_the_panel_and_restores_it(qapp, tmp_path):
     harness = bench.WindowHarness(str(tmp_path))
     try:

@@ -44,9 +44,6 @@ import sys
 import time
 from typing import Any
 
-# Importing this package must stay cheap: the command line builds its parser from
-# add_arguments on every start of the app, so numpy, torch and Qt are imported inside
-# the functions of every module here, never at their top.
 from .common import (
     EXIT_ERROR,
     EXIT_OK,
@@ -59,6 +56,11 @@ from .common import (
     percentile,
     run_rotated,
 )
+
+# Importing this package must stay cheap: the command line builds its parser from
+# add_arguments on every start of the app, so numpy, torch and Qt are imported inside
+# the functions of every module here, never at their top.
+from .dataset import bench_dataset
 from .gpu import _bench_gpu_case, bench_gpu, gpu_cases
 from .inspector import bench_inspector
 from .loops import core_loop, seed_loop
@@ -72,7 +74,7 @@ from .throughput import MIN_WINDOW_S, LagProbe, WindowHarness, bench_throughput
 __all__ = [
     "EXIT_ERROR", "EXIT_OK", "GOALS", "MIN_WINDOW_S", "ON_REQUEST", "PLOT_SIZES", "SECTIONS", "STYLES",
     "Clock", "LagProbe", "NoCuda", "WindowHarness", "_bench_gpu_case", "add_arguments", "bench_gpu",
-    "bench_inspector", "bench_plot", "bench_processes", "bench_startup", "bench_throughput", "core_loop", "gpu_cases",
+    "bench_dataset", "bench_inspector", "bench_plot", "bench_processes", "bench_startup", "bench_throughput", "core_loop", "gpu_cases",
     "machine_info", "main", "median", "percentile", "run", "run_rotated", "seed_loop", "synthetic_losses",
     "table",
 ]
@@ -95,6 +97,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quick", action="store_true", help="shorter runs and fewer repeats (about a minute)")
     p.add_argument("--window", type=float, default=None, metavar="S",
                    help="seconds per timed run in sections 1 and 5 (default 1.0, --quick 0.4)")
+    from ..core.datasets import DATASETS
+
+    p.add_argument("--dataset", choices=DATASETS,
+                   help="measure this data set with its lesson defaults: the core with and without its test "
+                   "set's evaluation, and the window (runs that section alone unless --only names others)")
+    p.add_argument("--data-file", default="", metavar="CSV", help="the CSV file of --dataset file")
+    p.add_argument("--target", default="", help="the target column of --data-file (default: the last)")
     p.add_argument("--only", choices=SECTIONS + ON_REQUEST, action="append",
                    help="run only this section (repeatable); 'throughput' includes responsiveness; "
                    "'inspector' (the gradient inspector's show_stats per call) runs only when named")
@@ -111,7 +120,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --threads must be from 1 to {max_threads()}, got {args.threads}", file=sys.stderr)
         return 2
     window_s = args.window if args.window is not None else (0.4 if args.quick else 1.0)
-    sections = set(args.only or (("gpu",) if args.device == "cuda" else SECTIONS))
+    sections = set(args.only or (() if args.dataset else ("gpu",) if args.device == "cuda" else SECTIONS))
+    if args.dataset and args.dataset == "file" and not args.data_file:
+        print("error: --dataset file needs --data-file CSV", file=sys.stderr)
+        return 2
 
     def out(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
@@ -149,6 +161,10 @@ def run(args: argparse.Namespace) -> int:
                 result["gpu"] = bench_gpu(repeats, window_s, out)
             else:
                 result["gpu"] = {"skipped": "no CUDA device"}
+        if args.dataset:
+            out(f"8. data set {args.dataset}")
+            result["dataset"] = bench_dataset(args.dataset, repeats, window_s, out, threads=args.threads,
+                                              data_file=args.data_file, target=args.target)
         if "inspector" in sections:
             out("6. inspector")
             result["inspector"] = bench_inspector(repeats, out, threads=args.threads)

@@ -13,7 +13,8 @@ def table(result: dict[str, Any]) -> str:
     if result.get("throughput"):
         lines += ["", *_throughput(result["throughput"], result["settings"]["repeats"])]
     for key, paragraph in (("responsiveness", _responsiveness), ("plot", _plot), ("startup", _startup),
-                           ("gpu", _gpu), ("inspector", _inspector), ("processes", _processes)):
+                           ("gpu", _gpu), ("inspector", _inspector), ("processes", _processes),
+                           ("dataset", _dataset)):
         if result.get(key):
             lines += ["", *paragraph(result[key])]
     return "\n".join(lines)
@@ -144,3 +145,11 @@ def _processes(pr: dict[str, Any]) -> list[str]:
                      f"{fmt(s['window_vs_raw_best'])}; train/script {fmt(s['train_vs_script_best'])}; "
                      f"GUI p99 {fmt(s['lag_p99_ms'], '.0f')} ms")
     return lines
+
+
+def _dataset(ds: dict[str, Any]) -> list[str]:
+    """8. one data set: the core with and without its test set, and the window."""
+    return [f"8. Data set {ds['dataset']} (its lesson defaults, {ds['threads']} thread(s), {ds['steps']:,} steps a "
+            f"run): core {fmt(ds['core'], ',.0f')} steps/s, without the test set's evaluation "
+            f"{fmt(ds['core_no_eval'], ',.0f')} (the test loss costs {fmt(100 * ds['eval_cost'], '.1f')}%), window "
+            f"{fmt(ds['window'], ',.0f')} (x{fmt(ds['window_vs_core'])} of the core)"]

@@ -1,9 +1,9 @@
 """Redraw pacing for live charts: each chart may take a set share of the GUI thread.
 
-Painting pyqtgraph items runs Python and holds the GIL, which the training
-thread needs back after every torch call.  On 2 cores (``playground bench``)
-every percent of GUI-thread Python time cost about a percent of training
-speed.  A live chart therefore times its frames (its data update plus every
+Training runs in a process of its own, but on a small machine the window's
+painting still takes a core's time from it: on 2 cores, with the worker on 2
+torch threads, the window's process takes about 10% of a core at full speed
+(``playground bench``, section 7).  A live chart therefore times its frames (its data update plus every
 paint since the previous frame: pyqtgraph often paints two or three times
 for one update, as ranges and axes settle) and leaves ``frame / budget``
 between two of them: a chart whose frame takes 6 ms with a 5% budget redraws
