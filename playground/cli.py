@@ -117,6 +117,22 @@ def config_from_args(args: argparse.Namespace) -> Any:
 
 
 # -- train ---------------------------------------------------------------------
+
+def made_or_exit(args: argparse.Namespace, make: Callable[[argparse.Namespace], Any] | None = None,
+                 what: str = "configuration") -> Any:
+    """``make(args)`` (default: the configuration), or, when a value is bad or a --config file
+    cannot be read, the exit status after one line saying why (callers test ``isinstance(…, int)``)."""
+    from .core.config import ConfigError
+
+    try:
+        return (make or config_from_args)(args)
+    except ConfigError as exc:
+        print(f"invalid {what}: {exc}", file=sys.stderr)
+    except (OSError, ValueError) as exc:  # an unreadable --config file, a bad number
+        print(f"error: {exc}", file=sys.stderr)
+    return EXIT_INVALID
+
+
 def _train_arguments(p: argparse.ArgumentParser) -> None:
     add_config_arguments(p)
     p.add_argument("--csv", metavar="PATH",
@@ -185,17 +201,12 @@ TRAIN_BATCH_S = 0.25
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from .core.config import ConfigError
     from .core.loop import Trainer
-    try:
-        cfg = config_from_args(args)
-        trainer = Trainer(cfg)
-    except ConfigError as exc:
-        print(f"invalid configuration: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+
+    trainer = made_or_exit(args, lambda a: Trainer(config_from_args(a)))
+    if isinstance(trainer, int):
+        return trainer
+    cfg = trainer.config
     csv_out = None
     writer = None
     csv_error: OSError | None = None
@@ -344,16 +355,10 @@ def _export_code_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_export_code(args: argparse.Namespace) -> int:
     from .core.codegen import generate_script
-    from .core.config import ConfigError
 
-    try:
-        cfg = config_from_args(args)
-    except ConfigError as exc:
-        print(f"invalid configuration: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except (OSError, ValueError) as exc:  # an unreadable --config file
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+    cfg = made_or_exit(args)
+    if isinstance(cfg, int):
+        return cfg
     script = generate_script(cfg)
     if not args.output:
         sys.stdout.write(script)

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from .cli import EXIT_INVALID, EXIT_OK, add_config_arguments, config_from_args, strict_json
+from .cli import EXIT_OK, add_config_arguments, config_from_args, made_or_exit, strict_json
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -24,19 +23,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .core.config import ConfigError
     from .core.step_through import format_values, small_config, step_through
 
-    try:
-        cfg = config_from_args(args)
-        if args.small:
-            cfg = small_config(cfg)
-    except ConfigError as exc:
-        print(f"invalid configuration: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except (OSError, ValueError) as exc:  # an unreadable --config file
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+    cfg = made_or_exit(args, lambda a: small_config(config_from_args(a)) if a.small else config_from_args(a))
+    if isinstance(cfg, int):
+        return cfg
     from .core.threads import set_threads
 
     set_threads(cfg.threads)  # as train does: torch's values then match a run's to the last digit

@@ -15,7 +15,15 @@ import sys
 import time
 from typing import Any
 
-from .cli import EXIT_ERROR, EXIT_INVALID, EXIT_OK, add_config_arguments, config_from_args, strict_json
+from .cli import (
+    EXIT_ERROR,
+    EXIT_INVALID,
+    EXIT_OK,
+    add_config_arguments,
+    config_from_args,
+    made_or_exit,
+    strict_json,
+)
 
 #: Command-line option of each sweepable field.
 _OPTION = {"H": "--H", "N": "--N"}
@@ -79,17 +87,11 @@ def cell_dict(result: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .core.config import ConfigError
     from .core.sweep import CellResult, Sweep
 
-    try:
-        spec = _spec(args)
-    except ConfigError as exc:
-        print(f"invalid sweep: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+    spec = made_or_exit(args, _spec, "sweep")
+    if isinstance(spec, int):
+        return spec
     if args.workers is not None and args.workers < 0:
         print("invalid sweep: workers: must be 0 or more", file=sys.stderr)
         return EXIT_INVALID
