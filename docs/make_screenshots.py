@@ -109,6 +109,13 @@ def main() -> None:
         window.controls.set_config(TrainConfig(steps=300))
         window.start_new()
 
+    def prediction_run() -> None:
+        """The spiral at full speed: the Prediction tab paints the decision boundary as it learns."""
+        window.tabs.setCurrentWidget(window.training_tab)
+        window.speed.setCurrentIndex(window.speed.findData(0.0))
+        window.controls.set_config(TrainConfig().with_dataset("spiral"))
+        window.start_new()
+
     cfg = window.controls.config().replace(steps=2_000_000)
     window.controls.set_config(cfg)
     steps = [
@@ -133,10 +140,19 @@ def main() -> None:
         (32200, time_travel_run),
         (36500, lambda: window.time_travel.travel_to(40)),
         (37000, lambda: shot("time-travel")),
-        (37200, window.close),
+        (37200, prediction_run),
+        (45000, lambda: shot("prediction")),
+        (45200, window.close),
     ]
-    for delay, action in steps:
-        QTimer.singleShot(delay, action)
+    # One step after the other, each its gap after the one before: a step that holds the GUI
+    # thread (the lab loads torch when first opened) delays the rest, never reorders them.
+    def run_from(i: int) -> None:
+        delay, action = steps[i]
+        action()
+        if i + 1 < len(steps):
+            QTimer.singleShot(steps[i + 1][0] - delay, lambda: run_from(i + 1))
+
+    QTimer.singleShot(steps[0][0], lambda: run_from(0))
     app.exec()
 
 
