@@ -153,9 +153,12 @@ class Runner:
         return torch.stack([torch.linalg.vector_norm(g.detach()) for _, g in self.named_grads()])
 
     def norms_to_numpy(self, norms: list[Any]) -> np.ndarray:
-        """:meth:`grad_norms` results as a (samples, parameters) float64 array (one sync)."""
+        """:meth:`grad_norms` results as a (samples, parameters) float64 array (one sync); the
+        loop hands NumPy rows on the CPU (see ``Trainer._on_host``)."""
         if not norms:
             return np.empty((0, 0), dtype=np.float64)
+        if isinstance(norms[0], np.ndarray):
+            return np.stack(norms).astype(np.float64)
         return torch.stack(norms).to("cpu", torch.float64).numpy()
 
 
@@ -239,8 +242,11 @@ class TorchRunner(Runner):
         self.set_lr(lr)
 
     def losses_to_numpy(self, losses: list[Any]) -> np.ndarray:
+        """The batch's losses as float64: tensors on a device (one sync), floats on the CPU."""
         if not losses:
             return np.empty(0, dtype=np.float64)
+        if isinstance(losses[0], float):
+            return np.asarray(losses, dtype=np.float64)
         return torch.stack(losses).to("cpu", torch.float64).numpy()
 
 
