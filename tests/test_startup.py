@@ -154,7 +154,7 @@ def test_the_library_table_covers_every_xcb_library_the_installed_plugin_links_a
     assert xcb_family and xcb_family <= EVERY_XCB_LIBRARY, xcb_family - EVERY_XCB_LIBRARY
 
 
-# -- Ctrl+C while the loading window is up ---------------------------------------------------
+# -- Ctrl+C while the worker loads torch ---------------------------------------------------------
 def _lines_of(stream) -> queue.Queue[str]:
     """The stream's lines as they come, read by a thread so the test can wait with a time-out."""
     lines: queue.Queue[str] = queue.Queue()

@@ -19,14 +19,19 @@ reported, so a busy machine slows all sides alike.  Sections:
    :meth:`LossPlot.redraw`, then the paint, by ``grab()``) with 10^3 .. 10^7
    steps in the history, and the history's bytes per recorded step.
 4. **Cold start**: seconds from spawning ``python`` to the main window's first
-   paint (a probe filters the paint events; the loading window's first paint is
-   reported too), against ``python -c "import torch"`` and ``python -c pass``.
+   paint (a probe filters the paint events) and to its training worker being ready,
+   against ``python -c "import torch"`` and ``python -c pass``.
 5. **GPU** (only where CUDA is present): the seed script, which syncs every step
    by printing the loss, against the core, which does not, and the core's
    opt-in fast mode (CUDA graphs) where it applies.  ``--device cuda`` runs this
    section alone and fails with a clear message where there is no CUDA device.
 6. **Inspector** (only with ``--only inspector``): one call of the gradient
    inspector's ``show_stats`` on the lesson's sizes, the panel not shown.
+7. **Processes**: the bare loop, the same loop as a bare script process, ``train`` and
+   the window, for tensors and sequential at the lesson's sizes and a small one, at 1
+   and 2 torch threads (``bench/processes.py``).
+8. **Data set** (only with ``--dataset NAME``): the set with its lesson defaults, the
+   core with and without its test set's evaluation, and the window (``bench/dataset.py``).
 
 One module per section (``throughput``, ``plot``, ``startup``, ``gpu``,
 ``inspector``); ``loops`` holds (a) and (b), ``machine`` what the bench ran on,

@@ -211,9 +211,8 @@ class _QuitOnCtrlC(QObject):
     """Ctrl+C in the terminal quits the app in every phase, with exit status 130.
 
     Python runs a signal handler only when the main thread runs Python code; while
-    app.exec() waits in C++ a timer hands it control five times a second.  (While
-    the loader thread holds the interpreter inside ``import torch``, the handler
-    waits for it.)  A second Ctrl+C ends the process at once.
+    app.exec() waits in C++ a timer hands it control five times a second.  A second
+    Ctrl+C ends the process at once.
     """
 
     def __init__(self, app: QApplication) -> None:

@@ -65,14 +65,14 @@ from .plot_markers import (
 #: The most runs drawn at once: the current run and the most recent visible ones.
 MAX_RUNS = SHOWN_RUNS
 #: At most this many redraws a second.  A live curve reads well at 10; on 2 cores
-#: (``playground bench``) redrawing at 30 Hz cost the training thread about 20% of
-#: its speed through the GIL, at 5 Hz about 4%.
+#: (``playground bench``) redrawing at 30 Hz cost training about 20% of its speed when
+#: it ran in the window's process, at 5 Hz about 4%; in its own process it still
+#: shares the cores with the drawing.
 REDRAW_HZ = 10
 #: Most of the GUI thread's time the plot's redraws (data and paint) may take while a run is
-#: live.  Painting holds the GIL, which the training thread needs between torch calls: on
-#: 2 cores (``playground bench``) every percent of GUI-thread Python time cost about a
-#: percent of training speed, so the plot takes 5% (a 6 ms frame: 8 redraws a second;
-#: a 2 ms one: 25).
+#: live.  On 2 cores (``playground bench``) the window's drawing takes its CPU time from
+#: the training worker's when the run uses both cores, so the plot takes 5% (a 6 ms frame:
+#: 8 redraws a second; a 2 ms one: 25).
 PAINT_BUDGET = 0.05
 MAX_REDRAW_INTERVAL_MS = 250
 
