@@ -184,3 +184,13 @@ def test_a_gradient_check_and_the_step_through_are_answered_by_the_worker_while_
     step = w._last_batch.step
     qtbot.waitUntil(lambda: w._last_batch.step > step, timeout=10_000)  # and the run went on
     w.stop()
+
+
+def test_a_question_that_fails_in_the_worker_comes_back_as_its_message(make_window, qtbot):
+    w = make_window(TrainConfig(**SMALL, steps=10))
+    answers = []
+    w.controller.call_in_worker(worker_faults.fail_with, ("out of memory here",),
+                                lambda ok, value: answers.append((ok, value)))
+    qtbot.waitUntil(lambda: bool(answers), timeout=30_000)
+    ok, value = answers[0]
+    assert not ok and type(value) is RuntimeError and str(value) == "out of memory here"

@@ -107,3 +107,10 @@ def crash_step(nth: int) -> None:
         return original(self)
 
     models.TensorsRunner.forward_backward = forward_backward
+
+
+def fail_with(trainer, text: str) -> None:
+    """A question for the worker that fails (``TrainingController.call_in_worker``)."""
+    import torch
+
+    raise torch.OutOfMemoryError(text)

@@ -154,8 +154,8 @@ class _Worker:
         except ConfigError as exc:
             self.send(("failed", run, str(exc)))
             return
-        except (MemoryError, RuntimeError) as exc:
-            self.send(("failed", run, f"could not build the model: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - out of memory, a data file gone since: said, not raised
+            self.send(("failed", run, f"could not build the model: {exc or type(exc).__name__}"))
             return
         with self.lock:
             self.trainers = {run: trainer}  # one run at a time: an older one is forgotten
@@ -196,7 +196,8 @@ class _Worker:
             with self.build_lock:
                 value = function(trainer, *args)
         except Exception as exc:  # noqa: BLE001 - the caller gets the failure as a value
-            self.send(("reply", token, False, exc))
+            # as a plain RuntimeError: unpickling torch's own error classes would load torch there
+            self.send(("reply", token, False, RuntimeError(str(exc) or type(exc).__name__)))
             return
         self.send(("reply", token, True, value))
 
