@@ -215,3 +215,17 @@ def test_line_numbers_count_the_lines_of_the_file_when_a_value_spans_two(tmp_pat
     path = write(tmp_path, 'a,b,t\n1,2,"two\nlines"\n3,oops,x\n')
     with pytest.raises(CsvError, match=r"line 4, column 2 \(b\): 'oops'"):
         load_table(path)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="FIFOs are a POSIX matter")
+def test_a_fifo_or_a_device_is_refused_unopened_and_never_blocks(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever
+    with pytest.raises(CsvError, match="FIFO"):
+        load_table(str(fifo))
+    with pytest.raises(CsvError, match="device"):
+        load_table("/dev/zero")  # never ends
+    assert cli.main(["train", "--dataset", "file", "--data-file", "/dev/zero"]) == 2
+    assert "/dev/zero: it is a device, not a regular file" in capsys.readouterr().err

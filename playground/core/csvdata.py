@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import math
 import os
 from dataclasses import dataclass
 
 import numpy as np
+
+from .persistence import NotRegularFileError, open_regular_file
 
 TASKS = ("auto", "classification", "regression")
 #: A numeric target with at most this many distinct whole numbers is a classification.
@@ -72,7 +75,7 @@ def _number(text: str) -> float | None:
 
 def file_sha256(path: str) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open_regular_file(path) as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -81,7 +84,8 @@ def file_sha256(path: str) -> str:
 def _read_rows(path: str, allow_large: bool) -> list[tuple[int, list[str]]]:
     """(the line the row starts on, the row) for every row; a quoted value may span lines."""
     try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
+        # A regular file only: a FIFO would block, and /dev/zero never ends.
+        with io.TextIOWrapper(open_regular_file(path), newline="", encoding="utf-8-sig") as f:
             rows = []
             reader = csv.reader(f)
             start = 1
@@ -95,6 +99,8 @@ def _read_rows(path: str, allow_large: bool) -> list[tuple[int, list[str]]]:
         raise CsvError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise CsvError(f"{path}: is a folder, not a CSV file") from None
+    except NotRegularFileError as exc:
+        raise CsvError(f"{path}: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
         raise CsvError(f"{path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
     except csv.Error as exc:

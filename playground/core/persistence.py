@@ -30,7 +30,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 import numpy as np
 
@@ -289,6 +289,16 @@ def read_regular_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     file raises :class:`FileTooLargeError`; a folder IsADirectoryError.  The open file is
     checked again (it may have been swapped since) and read no further than the cap.
     """
+    with open_regular_file(path, max_bytes) as fh:
+        raw = fh.read(max_bytes + 1)  # the file may have grown since stat
+    if len(raw) > max_bytes:
+        raise FileTooLargeError(errno.EFBIG, f"it is more than {max_bytes:,} bytes", str(path))
+    return raw
+
+
+def open_regular_file(path: str | os.PathLike[str], max_bytes: int | None = None) -> BinaryIO:
+    """The regular file at ``path`` opened for binary reading, checked as
+    :func:`read_regular_file` checks it (a FIFO, a device or a folder is refused unopened)."""
     try:
         info = os.stat(path)
     except ValueError:  # a NUL in the path
@@ -298,18 +308,16 @@ def read_regular_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise NotRegularFileError(errno.EINVAL, f"it is {_file_kind(info.st_mode)}, not a regular file",
                                   str(path))
-    if info.st_size > max_bytes:
+    if max_bytes is not None and info.st_size > max_bytes:
         raise FileTooLargeError(errno.EFBIG, f"it is {info.st_size:,} bytes, more than {max_bytes:,}", str(path))
     # O_NONBLOCK: should a FIFO take the file's place after the stat, opening it returns at once.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotRegularFileError(errno.EINVAL, "it is not a regular file", str(path))
-        raw = fh.read(max_bytes + 1)  # the file may have grown since stat
-    if len(raw) > max_bytes:
-        raise FileTooLargeError(errno.EFBIG, f"it is more than {max_bytes:,} bytes", str(path))
-    return raw
+    fh = os.fdopen(fd, "rb")
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        fh.close()
+        raise NotRegularFileError(errno.EINVAL, "it is not a regular file", str(path))
+    return fh
 
 
 def _losses_for_json(losses: np.ndarray) -> list[float | str]:
