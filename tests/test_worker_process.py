@@ -41,7 +41,7 @@ def test_exit_text_names_the_signal_or_the_code():
     assert exit_text(3) == "exit code 3"
 
 
-def test_window_imports_no_training_loop_in_its_own_thread_pool(make_window, qtbot):
+def test_a_run_trains_in_a_worker_process_not_in_the_windows(make_window, qtbot):
     """The run's steps happen in the worker process: the window's process takes none."""
     w = make_window(TrainConfig(**SMALL, steps=300))
     w.start_or_resume()
