@@ -189,12 +189,9 @@ def _numpy_body(s: _Script, cfg: TrainConfig) -> None:
     h_act = "h" if act == "none" else f"h_{act}"
     s.comment("Forward pass" + (": no activation between the layers, as in the lesson" if act == "none" else ""))
     s.add("h = x.dot(w1)" + (" + b1" if cfg.bias else ""))
-    if act == "relu":
-        s.add("h_relu = np.maximum(h, 0)  # ReLU: negative values become 0")
-    elif act == "tanh":
-        s.add("h_tanh = np.tanh(h)")
-    elif act == "sigmoid":
-        s.add("h_sigmoid = 1 / (1 + np.exp(-h))")
+    if act != "none":
+        comment = "  # ReLU: negative values become 0" if act == "relu" else ""
+        s.add(f"{h_act} = {ACTIVATION_SPECS[act].numpy.format('h')}{comment}")
     s.add(f"y_pred = {h_act}.dot(w2)" + (" + b2" if cfg.bias else ""))
     s.blank()
     s.comment(f"Loss: {dsgen.loss_words(cfg)}")

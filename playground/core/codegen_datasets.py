@@ -13,6 +13,7 @@ from typing import Any
 
 from .config import MAX_STEPS, TrainConfig
 from .datasets import DATASET_SPECS, GENERATED, digits_path, n_test_for
+from .specs import ACTIVATION_SPECS
 
 INDENT = "    "
 
@@ -203,12 +204,8 @@ def evaluation(s: Any, cfg: TrainConfig) -> None:
         b = cfg.bias
         s.add("h = x_test.dot(w1)" + (" + b1" if b else ""))
         h = "h"
-        if act == "relu":
-            s.add("h = np.maximum(h, 0)")
-        elif act == "tanh":
-            s.add("h = np.tanh(h)")
-        elif act == "sigmoid":
-            s.add("h = 1 / (1 + np.exp(-h))")
+        if act != "none":
+            s.add(f"h = {ACTIVATION_SPECS[act].numpy.format('h')}")
         s.add(f"y_test_pred = {h}.dot(w2)" + (" + b2" if b else ""))
         if ce:
             numpy_ce_lines(s, "y_test_pred", "y_test", "test_loss", False)

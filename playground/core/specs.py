@@ -92,11 +92,14 @@ class ActivationSpec:
     module: str
     #: Its name in the script's comments.
     label: str
+    #: The same in NumPy, with ``{0}`` for its input: the NumPy style's scripts and step-through
+    #: (None: the NumPy style does not offer it).
+    numpy: str | None = None
 
 
 #: Every activation but "none", in the order the app lists them.
 ACTIVATION_SPECS: dict[str, ActivationSpec] = {
-    "relu": ActivationSpec("relu", "ReLU", "ReLU"),
-    "tanh": ActivationSpec("tanh", "Tanh", "tanh"),
-    "sigmoid": ActivationSpec("sigmoid", "Sigmoid", "sigmoid"),
+    "relu": ActivationSpec("relu", "ReLU", "ReLU", "np.maximum({0}, 0)"),
+    "tanh": ActivationSpec("tanh", "Tanh", "tanh", "np.tanh({0})"),
+    "sigmoid": ActivationSpec("sigmoid", "Sigmoid", "sigmoid", "1 / (1 + np.exp(-{0}))"),
 }

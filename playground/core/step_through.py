@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from .config import TrainConfig
+from .specs import ACTIVATION_SPECS
 
 #: The "small" configuration a student can read entry by entry.
 SMALL_SIZES = {"N": 4, "D_in": 3, "H": 5, "D_out": 2}
@@ -174,12 +175,13 @@ def _max_abs_diff(a: np.ndarray, b: np.ndarray | None) -> float | None:
 
 
 # -- the hand-written pass ---------------------------------------------------------------
-_ACT_CODE = {
-    "relu": ("h_relu = np.maximum(h, 0)", "ReLU: the negative entries of h become 0",
-             "h_relu = max(h, 0)"),
-    "tanh": ("h_tanh = np.tanh(h)", "tanh squashes every entry of h into (-1, 1)", "h_tanh = tanh(h)"),
-    "sigmoid": ("h_sigmoid = 1 / (1 + np.exp(-h))", "the sigmoid squashes every entry of h into (0, 1)",
-                "h_sigmoid = σ(h) = 1 / (1 + e^(-h))"),
+_ACT_CODE = {  # the code as the exported NumPy script writes it, words, symbols
+    name: (f"h_{name} = {ACTIVATION_SPECS[name].numpy.format('h')}", words, symbols)
+    for name, words, symbols in (
+        ("relu", "ReLU: the negative entries of h become 0", "h_relu = max(h, 0)"),
+        ("tanh", "tanh squashes every entry of h into (-1, 1)", "h_tanh = tanh(h)"),
+        ("sigmoid", "the sigmoid squashes every entry of h into (0, 1)", "h_sigmoid = σ(h) = 1 / (1 + e^(-h))"),
+    )
 }
 _ACT_GRAD = {
     "relu": ("grad_h = grad_h_relu * (h > 0)",
