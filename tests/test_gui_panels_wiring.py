@@ -65,7 +65,7 @@ def test_divergence_highlights_the_first_bad_tensor(qtbot):
     d = w._last_batch.divergence
     assert d is not None
     assert w.inspector.highlighted_tensor() == d.tensor
-    expected_row = -1 if d.tensor == "loss" else [p for p, _ in w.controller.trainer.runner.named_params()].index(d.tensor)
+    expected_row = -1 if d.tensor == "loss" else list(w.controller.trainer.param_names).index(d.tensor)
     assert w.inspector.highlighted_row() == expected_row
     assert w.inspector.divergence_box.isVisible() or not w.isVisible()
     with qtbot.waitSignal(w.controller.runStarted, timeout=5000):

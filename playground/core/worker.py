@@ -54,7 +54,6 @@ class RunInfo:
 
     device: str
     param_names: tuple[str, ...]
-    fast_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ class _Worker:
                 _command(trainer, msg)
             self.early.clear()
         names = tuple(name for name, _ in trainer.runner.named_params())
-        self.send(("started", run, RunInfo(trainer.device, names, trainer.fast_reason)))
+        self.send(("started", run, RunInfo(trainer.device, names)))
 
     def _do_train(self, run: int, launch: int, max_steps: int | None, batch_seconds: float) -> None:
         trainer = self.trainers.get(run)

@@ -152,12 +152,10 @@ class RunView:
         self.device = ""
         #: The model's parameter names, in order (known once the worker has built it).
         self.param_names: tuple[str, ...] = ()
-        self.fast_reason: str | None = None
 
     def built(self, info: RunInfo) -> None:
         self.device = info.device
         self.param_names = info.param_names
-        self.fast_reason = info.fast_reason
 
     def update(self, batch: Batch) -> None:
         self.step = batch.step
