@@ -4,7 +4,7 @@
 <context>
     <name>AutogradLab</name>
     <message>
-        <location filename="../playground/gui/autograd_vjp_panel.py" line="+52"/>
+        <location filename="../playground/gui/autograd_vjp_panel.py" line="+53"/>
         <source>x.grad: None (press Backward)</source>
         <translation>x.grad：None（请按“反向传播”）</translation>
     </message>
@@ -206,7 +206,7 @@
         <translation>v =</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>How many times the while loop ran y = y * 2, and the y it stopped at.</source>
         <translation>while 循环执行 y = y * 2 的次数，以及循环停止时的 y。</translation>
     </message>
@@ -537,7 +537,12 @@ y = {3}   (||y|| = {4})</translation>
         <translation>同样的训练写成一个普通脚本：只需 Python 和 PyTorch 即可运行，它打印出的损失与本程序显示的逐位相同。</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+8"/>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -676,7 +681,7 @@ value =
 <context>
     <name>ControlPanel</name>
     <message>
-        <location filename="../playground/gui/controls.py" line="+81"/>
+        <location filename="../playground/gui/controls.py" line="+83"/>
         <source>Random (the lesson)</source>
         <extracomment>The GPU fast mode (CUDA graphs) was switched on or off, and can apply. Whether the controls show a configuration that can train (kept as state: the message saying why not is hidden with the panel on other tabs). A style switch kept a typed lr: the advice offers the new style&apos;s lesson lr. The student&apos;s CSV file (dataset &quot;file&quot;), its target column and task.</extracomment>
         <translation>随机（同课程）</translation>
@@ -1819,9 +1824,8 @@ Load it anyway? Reading and training on it may take long.</source>
 <context>
     <name>LossPlot</name>
     <message>
-        <location filename="../playground/gui/loss_plot.py" line="+94"/>
+        <location filename="../playground/gui/loss_plot.py" line="+95"/>
         <source>step</source>
-        <extracomment>The most runs drawn at once: the current run and the most recent visible ones. At most this many redraws a second. A live curve reads well at 10; on 2 cores (``playground bench``) redrawing at 30 Hz cost the training thread about 20% of its speed through the GIL, at 5 Hz about 4%. Most of the GUI thread&apos;s time the plot&apos;s redraws (data and paint) may take while a run is live. Painting holds the GIL, which the training thread needs between torch calls: on 2 cores (``playground bench``) every percent of GUI-thread Python time cost about a percent of training speed, so the plot takes 5% (a 6 ms frame: 8 redraws a second; a 2 ms one: 25). The runs, or which of them are drawn, changed (emitted after the plot has followed). The runs this plot shows (its own when none is given: a plot used on its own).</extracomment>
         <translation>步数</translation>
     </message>
     <message>
@@ -1872,7 +1876,13 @@ Load it anyway? Reading and training on it may take long.</source>
         <translation>{0}（平滑，EMA α={1:g}）</translation>
     </message>
     <message>
-        <location line="+274"/>
+        <location line="-129"/>
+        <source>Loss curves</source>
+        <extracomment>The most runs drawn at once: the current run and the most recent visible ones. At most this many redraws a second. A live curve reads well at 10; on 2 cores (``playground bench``) redrawing at 30 Hz cost training about 20% of its speed when it ran in the window&apos;s process, at 5 Hz about 4%; in its own process it still shares the cores with the drawing. Most of the GUI thread&apos;s time the plot&apos;s redraws (data and paint) may take while a run is live. On 2 cores (``playground bench``) the window&apos;s drawing takes its CPU time from the training worker&apos;s when the run uses both cores, so the plot takes 5% (a 6 ms frame: 8 redraws a second; a 2 ms one: 25). The runs, or which of them are drawn, changed (emitted after the plot has followed). The runs this plot shows (its own when none is given: a plot used on its own).</extracomment>
+        <translation>损失曲线</translation>
+    </message>
+    <message>
+        <location line="+403"/>
         <source>step {0}
 loss {1:.6g}</source>
         <translation>第 {0} 步
@@ -1888,7 +1898,7 @@ loss {1:.6g}</source>
         <translation>控制面板</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+44"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
@@ -2180,17 +2190,27 @@ loss {1:.6g}</source>
         <translation>运行因错误而停止：{0}</translation>
     </message>
     <message>
-        <location line="-328"/>
+        <location line="-329"/>
         <source>Gradients</source>
         <translation>梯度</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-2"/>
+        <source>Side panels</source>
+        <translation>侧边面板</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+23"/>
+        <source>Views</source>
+        <translation>视图</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Sweep</source>
         <translation>参数扫描</translation>
     </message>
@@ -3097,7 +3117,7 @@ loss {1:.6g}</source>
 <context>
     <name>TrainingController</name>
     <message>
-        <location filename="../playground/gui/controller.py" line="+331"/>
+        <location filename="../playground/gui/controller.py" line="+329"/>
         <source>the training process is not running</source>
         <extracomment>Stop (or a restart) waits this long for the step in progress; a slower step is let go: the run ends now, and the worker process, stuck in that step, is killed (a fresh one trains the next run). A matrix product cannot be interrupted, and one step at N=65536, H=8192 takes 26 s here. Which state may follow which (every change of state is checked against this). What each public command does in each situation: the controller method that does it. Where a worker runs, what must wait for it to end (the &quot;then ...&quot; half of an action, a &quot;..._after&quot;) goes on the queue of things to do once it has ended; a stop or a pause empties that queue, so what waited is cancelled. Runs, launches and calls are numbered across every controller of this process, so a message about an earlier one (from a worker another window used before) is known. Idle workers that closed windows handed back, for the next window to take at once. Every worker this process started and has not closed (all are closed at exit). The model&apos;s parameter names, in order (known once the worker has built it). Called first in each new worker process: a picklable module-level function (tests use it to slow a step down inside the worker). The launch the worker is training (None: none). Set by the reader thread when the current launch has ended (see :meth:`shutdown`). Workers killed in a step that outlasted a stop&apos;s grace, until they have gone. What to do once the launch has ended, in order (empty whenever none runs). Steps a second the runs train at (None: full speed); see :meth:`set_pace`. New runs replay their step from CUDA graphs (core/fastmode.py) where that applies.</extracomment>
         <translation>训练进程没有在运行</translation>

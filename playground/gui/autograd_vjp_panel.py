@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ..core import autograd_lab as lab
 from ..core.autograd_lab import LabInputError, VjpForward, VjpLab, VjpResult
+from .accessibility import name_fields_by_labels
 from .autograd_widgets import BAD_FIELD_STYLE, ERROR_STYLE, code_label, describe_input_error, mono_font
 from .graph_view import format_array
 
@@ -99,6 +100,7 @@ class VjpPanel(QGroupBox):
         form.addRow(QCoreApplication.translate("AutogradLab", "x ="), self.vjp_x_edit)
         form.addRow(QCoreApplication.translate("AutogradLab", "threshold ="), self.threshold_edit)
         form.addRow(QCoreApplication.translate("AutogradLab", "v ="), self.v_edit)
+        name_fields_by_labels(form)
         layout.addLayout(form)
 
         self.doublings_label = QLabel(self)

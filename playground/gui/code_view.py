@@ -84,6 +84,7 @@ class CodeView(QWidget):
         self.intro.setWordWrap(True)
 
         self.editor = QPlainTextEdit(self)
+        self.editor.setAccessibleName(self.tr("Code"))
         self.editor.setReadOnly(True)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setFont(monospace_font())

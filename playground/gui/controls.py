@@ -32,6 +32,7 @@ from ..core import config as C
 from ..core.config import ConfigError, TrainConfig
 from ..core.datasets import DATASET_SPECS, DATASETS, GENERATED, MAX_NOISE, MAX_TEST_FRACTION
 from ..core.machine import MachineFacts
+from .accessibility import name_form_fields
 from .log_slider import LogFloatSlider, LogIntSlider
 
 SIZE_RANGES = {"N": (1, 65536), "D_in": (1, 8192), "H": (1, 8192), "D_out": (1, 8192)}
@@ -62,6 +63,7 @@ class ControlPanel(QWidget):
         self._cuda = any(d == "cuda" for d, _ in self._devices)
         self._asked_device = "auto"
         self._build()
+        name_form_fields(self)  # every field's accessible name is its row's label
         self.set_config(self._config)
 
     # -- construction ----------------------------------------------------------

@@ -89,6 +89,7 @@ class LossPlot(QWidget):
         self.runs = runs if runs is not None else Runs()
         self._drawings: dict[Run, RunDrawing] = {}  # in the runs' order
         self.plot_widget = TimedPlotWidget(self)
+        self.plot_widget.setAccessibleName(self.tr("Loss curves"))
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
         self.plot_item.setAxisItems({"left": LossAxis("left")})
         self.plot_item.setLabel("bottom", self.tr("step"))

@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         # The inspector and the network diagram share the plot's right-hand side, as tabs.
         self.network = NetworkDiagram(self.controls.last_valid_config(), self)
         self.side_tabs = QTabWidget(self.training_tab)
+        self.side_tabs.setAccessibleName(self.tr("Side panels"))
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.addTab(self.inspector, self.tr("Gradients"))
         self.side_tabs.addTab(self.network, self.tr("Network"))
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
         tab_layout.addWidget(self.controls_splitter)
 
         self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName(self.tr("Views"))
         self.tabs.addTab(self.training_tab, self.tr("Training"))
         self.run_history = RunHistoryPanel(self.runs, self.plot, self)
         self.tabs.addTab(self.run_history, self.tr("Runs"))
